@@ -1,0 +1,319 @@
+//! The event model of agentops 0.3: Action, LLM, Tool and Error events, plus the generic
+//! `Event("type", result=..., action_type=..., model=..., prompt=..., tags=...)` of its docs.
+//!
+//! Events are plain owned data. Building one costs an id (a thread-local RNG, ~16 ns) and a
+//! clock read; serialising it is the uploader thread's job (see [`crate::wire`]).
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::time::Timestamp;
+
+/// How a session ended, and the `result` of a generic event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndState {
+    Success,
+    Fail,
+    Indeterminate,
+}
+
+impl EndState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndState::Success => "Success",
+            EndState::Fail => "Fail",
+            EndState::Indeterminate => "Indeterminate",
+        }
+    }
+
+    /// Accepts the reference's values (`"Success"`, `"Fail"`, `"Indeterminate"`), any case.
+    pub fn parse(s: &str) -> Option<Self> {
+        [EndState::Success, EndState::Fail, EndState::Indeterminate]
+            .into_iter()
+            .find(|state| state.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+/// The five counters of a session's `event_counts`, in wire order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventCategory {
+    Llms = 0,
+    Tools = 1,
+    Actions = 2,
+    Errors = 3,
+    Apis = 4,
+}
+
+impl EventCategory {
+    pub const ALL: [EventCategory; 5] =
+        [EventCategory::Llms, EventCategory::Tools, EventCategory::Actions, EventCategory::Errors, EventCategory::Apis];
+
+    /// The wire `event_type` of the category (`llms`, `tools`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventCategory::Llms => "llms",
+            EventCategory::Tools => "tools",
+            EventCategory::Actions => "actions",
+            EventCategory::Errors => "errors",
+            EventCategory::Apis => "apis",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ActionFields {
+    pub action_type: Option<String>,
+    pub logs: Option<Value>,
+    pub screenshot: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LlmFields {
+    pub thread_id: Option<Uuid>,
+    pub prompt: Option<Value>,
+    pub prompt_tokens: Option<u64>,
+    pub completion: Option<Value>,
+    pub completion_tokens: Option<u64>,
+    pub model: Option<String>,
+    pub cost: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToolFields {
+    pub name: Option<String>,
+    pub logs: Option<Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorFields {
+    pub trigger_event_id: Option<Uuid>,
+    pub trigger_event_type: Option<String>,
+    pub error_type: Option<String>,
+    pub code: Option<String>,
+    pub details: Option<String>,
+    pub logs: Option<String>,
+    pub timestamp: Option<Timestamp>,
+}
+
+/// The generic event of the original docs. `action_type` defaults to `"action"`, and to
+/// `"llm"` when a model is set and no action type was given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GenericFields {
+    pub result: Option<EndState>,
+    pub action_type: Option<String>,
+    pub model: Option<String>,
+    pub prompt: Option<Value>,
+    pub tags: Vec<String>,
+}
+
+impl GenericFields {
+    pub fn effective_action_type(&self) -> &str {
+        match (&self.action_type, &self.model) {
+            (Some(action_type), _) => action_type,
+            (None, Some(_)) => "llm",
+            (None, None) => "action",
+        }
+    }
+}
+
+/// Kind-specific fields. The large, rarer kinds are boxed so an action event stays small.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventKind {
+    Action(ActionFields),
+    Llm(Box<LlmFields>),
+    Tool(ToolFields),
+    Error(Box<ErrorFields>),
+    Generic(Box<GenericFields>),
+}
+
+impl EventKind {
+    /// The wire `event_type` unless the event overrides it.
+    pub fn default_event_type(&self) -> &'static str {
+        self.category().as_str()
+    }
+
+    pub fn category(&self) -> EventCategory {
+        match self {
+            EventKind::Action(_) => EventCategory::Actions,
+            EventKind::Llm(_) => EventCategory::Llms,
+            EventKind::Tool(_) => EventCategory::Tools,
+            EventKind::Error(_) => EventCategory::Errors,
+            EventKind::Generic(g) if g.effective_action_type() == "llm" => EventCategory::Llms,
+            EventKind::Generic(_) => EventCategory::Actions,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// UUIDv4, unique per event: the backend may use it to de-duplicate.
+    pub id: Uuid,
+    /// Overrides the kind's wire `event_type` (agentops 0.3 lets `ActionEvent("llms")` do so).
+    pub event_type: Option<Cow<'static, str>>,
+    pub params: Option<Value>,
+    pub returns: Option<Value>,
+    pub init_timestamp: Timestamp,
+    /// Set to the record time when missing or equal to `init_timestamp` (as in 0.3).
+    pub end_timestamp: Option<Timestamp>,
+    pub agent_id: Option<Uuid>,
+    pub kind: EventKind,
+}
+
+impl Event {
+    pub fn new(kind: EventKind) -> Self {
+        Event {
+            id: Uuid::new_v4(),
+            event_type: None,
+            params: None,
+            returns: None,
+            init_timestamp: Timestamp::now(),
+            end_timestamp: None,
+            agent_id: None,
+            kind,
+        }
+    }
+
+    pub fn action(action_type: impl Into<String>) -> Self {
+        Self::new(EventKind::Action(ActionFields { action_type: Some(action_type.into()), ..Default::default() }))
+    }
+
+    pub fn tool(name: impl Into<String>) -> Self {
+        Self::new(EventKind::Tool(ToolFields { name: Some(name.into()), ..Default::default() }))
+    }
+
+    pub fn llm(fields: LlmFields) -> Self {
+        Self::new(EventKind::Llm(Box::new(fields)))
+    }
+
+    /// An error event; link it to the event that failed with [`Event::triggered_by`].
+    pub fn error(fields: ErrorFields) -> Self {
+        let mut fields = fields;
+        let event = Self::new(EventKind::Error(Box::default()));
+        fields.timestamp.get_or_insert(event.init_timestamp);
+        Event { kind: EventKind::Error(Box::new(fields)), ..event }
+    }
+
+    /// The generic event of the original docs: `event_type` is free text.
+    pub fn generic(event_type: impl Into<String>, fields: GenericFields) -> Self {
+        let mut event = Self::new(EventKind::Generic(Box::new(fields)));
+        event.event_type = Some(Cow::Owned(event_type.into()));
+        event
+    }
+
+    pub fn with_params(mut self, params: impl Into<Value>) -> Self {
+        self.params = Some(params.into());
+        self
+    }
+
+    pub fn with_returns(mut self, returns: impl Into<Value>) -> Self {
+        self.returns = Some(returns.into());
+        self
+    }
+
+    pub fn with_agent(mut self, agent_id: Uuid) -> Self {
+        self.agent_id = Some(agent_id);
+        self
+    }
+
+    /// Sets `trigger_event_id` / `trigger_event_type` of an error event (no-op on other kinds).
+    pub fn triggered_by(mut self, trigger: &Event) -> Self {
+        if let EventKind::Error(fields) = &mut self.kind {
+            fields.trigger_event_id = Some(trigger.id);
+            fields.trigger_event_type = Some(trigger.event_type().to_owned());
+        }
+        self
+    }
+
+    /// The wire `event_type`.
+    pub fn event_type(&self) -> &str {
+        self.event_type.as_deref().unwrap_or_else(|| self.kind.default_event_type())
+    }
+
+    /// Stamps the end time at record time, as the reference does.
+    pub(crate) fn stamp_end(&mut self) {
+        if self.end_timestamp.is_none_or(|end| end == self.init_timestamp) {
+            self.end_timestamp = Some(Timestamp::now());
+        }
+    }
+
+    /// A cheap estimate of the serialised size, used for the byte bound of the buffer.
+    /// Walks `params`/`returns` without formatting anything.
+    pub fn estimated_size(&self) -> usize {
+        const FIXED: usize = 220; // id, timestamps, session id, keys and punctuation
+        let values = [self.params.as_ref(), self.returns.as_ref()];
+        let mut size = FIXED + values.into_iter().flatten().map(value_size).sum::<usize>();
+        let strings = |items: &[&Option<String>]| items.iter().filter_map(|s| s.as_ref()).map(|s| s.len() + 16).sum::<usize>();
+        size += match &self.kind {
+            EventKind::Action(a) => strings(&[&a.action_type, &a.screenshot]) + a.logs.as_ref().map_or(0, value_size),
+            EventKind::Tool(t) => strings(&[&t.name]) + t.logs.as_ref().map_or(0, value_size),
+            EventKind::Llm(l) => {
+                120 + strings(&[&l.model])
+                    + [&l.prompt, &l.completion].into_iter().flatten().map(value_size).sum::<usize>()
+            }
+            EventKind::Error(e) => {
+                120 + strings(&[&e.trigger_event_type, &e.error_type, &e.code, &e.details, &e.logs])
+            }
+            EventKind::Generic(g) => {
+                40 + strings(&[&g.action_type, &g.model])
+                    + g.prompt.as_ref().map_or(0, value_size)
+                    + g.tags.iter().map(|t| t.len() + 3).sum::<usize>()
+            }
+        };
+        size + self.event_type.as_ref().map_or(0, |t| t.len())
+    }
+}
+
+fn value_size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) => 5,
+        Value::Number(_) => 12,
+        Value::String(s) => s.len() + 2,
+        Value::Array(items) => 2 + items.iter().map(|v| value_size(v) + 1).sum::<usize>(),
+        Value::Object(map) => 2 + map.iter().map(|(k, v)| k.len() + 4 + value_size(v)).sum::<usize>(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_action_type_defaults_and_coerces_to_llm() {
+        let plain = GenericFields::default();
+        assert_eq!(plain.effective_action_type(), "action");
+        let with_model = GenericFields { model: Some("gpt-4o".into()), ..Default::default() };
+        assert_eq!(with_model.effective_action_type(), "llm");
+        let explicit = GenericFields { model: Some("m".into()), action_type: Some("tool".into()), ..Default::default() };
+        assert_eq!(explicit.effective_action_type(), "tool");
+        assert_eq!(Event::generic("t", with_model).kind.category(), EventCategory::Llms);
+    }
+
+    #[test]
+    fn error_links_to_its_trigger_and_event_type_can_be_overridden() {
+        let mut action = Event::action("a");
+        action.event_type = Some(Cow::Borrowed("llms"));
+        let err = Event::error(ErrorFields { error_type: Some("ValueError".into()), ..Default::default() })
+            .triggered_by(&action);
+        let EventKind::Error(f) = &err.kind else { panic!("not an error event") };
+        assert_eq!(f.trigger_event_id, Some(action.id));
+        assert_eq!(f.trigger_event_type.as_deref(), Some("llms"));
+        assert_eq!(f.timestamp, Some(err.init_timestamp));
+        assert_eq!(err.event_type(), "errors");
+    }
+
+    #[test]
+    fn end_state_parses_reference_values_only() {
+        assert_eq!(EndState::parse("Success"), Some(EndState::Success));
+        assert_eq!(EndState::parse("fail"), Some(EndState::Fail));
+        assert_eq!(EndState::parse("Done"), None);
+    }
+
+    #[test]
+    fn size_estimate_grows_with_payload() {
+        let small = Event::action("x");
+        let big = Event::action("x").with_params(serde_json::json!({"prompt": "p".repeat(10_000)}));
+        assert!(big.estimated_size() > small.estimated_size() + 10_000);
+    }
+}

@@ -1,0 +1,94 @@
+//! UTC timestamps: taken cheaply on the caller thread, formatted on the worker.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+/// Microseconds since the Unix epoch, UTC. Eight bytes, no allocation; formatting to
+/// ISO-8601 (`2024-11-22T23:37:02.439341+00:00`, the reference's format) is deferred
+/// to the uploader thread so `record()` stays cheap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+/// Length of `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`.
+pub const ISO_LEN: usize = 32;
+
+impl Timestamp {
+    pub fn now() -> Self {
+        // SystemTime is a vDSO clock read (~20 ns); chrono's Utc::now() costs ~70 ns here.
+        let micros = match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(d) => d.as_micros() as i64,
+            Err(e) => -(e.duration().as_micros() as i64),
+        };
+        Timestamp(micros)
+    }
+
+    pub fn from_micros(micros: i64) -> Self {
+        Timestamp(micros)
+    }
+
+    pub fn as_micros(self) -> i64 {
+        self.0
+    }
+
+    /// Parses ISO-8601 / RFC 3339 (`Z` or an offset); the result is converted to UTC.
+    pub fn parse_iso(s: &str) -> Option<Self> {
+        DateTime::parse_from_rfc3339(s).ok().map(|d| Timestamp(d.timestamp_micros()))
+    }
+
+    /// Writes the ISO-8601 form into a stack buffer (no allocation).
+    pub fn write_iso(self, buf: &mut [u8; ISO_LEN]) -> &str {
+        let dt = DateTime::<Utc>::from_timestamp_micros(self.0).unwrap_or_default();
+        let micros = dt.nanosecond() / 1000 % 1_000_000;
+        let year = dt.year().clamp(0, 9999) as u32;
+        let fields: [(usize, u32, usize); 7] = [
+            (0, year, 4),
+            (5, dt.month(), 2),
+            (8, dt.day(), 2),
+            (11, dt.hour(), 2),
+            (14, dt.minute(), 2),
+            (17, dt.second(), 2),
+            (20, micros, 6),
+        ];
+        *buf = *b"0000-00-00T00:00:00.000000+00:00";
+        for (start, mut value, width) in fields {
+            for i in (start..start + width).rev() {
+                buf[i] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        }
+        // Only ASCII digits and separators were written.
+        std::str::from_utf8(buf).unwrap_or("1970-01-01T00:00:00.000000+00:00")
+    }
+
+    pub fn to_iso(self) -> String {
+        let mut buf = [0u8; ISO_LEN];
+        self.write_iso(&mut buf).to_owned()
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; ISO_LEN];
+        s.serialize_str(self.write_iso(&mut buf))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_python_isoformat_with_utc_offset() {
+        let t = Timestamp::parse_iso("2024-11-22T23:37:02.439341Z").unwrap();
+        assert_eq!(t.to_iso(), "2024-11-22T23:37:02.439341+00:00");
+        let t = Timestamp::parse_iso("2024-01-02T03:04:05+02:00").unwrap();
+        assert_eq!(t.to_iso(), "2024-01-02T01:04:05.000000+00:00");
+    }
+
+    #[test]
+    fn now_round_trips_through_iso() {
+        let t = Timestamp::now();
+        assert_eq!(Timestamp::parse_iso(&t.to_iso()), Some(t));
+    }
+}

@@ -1,0 +1,222 @@
+//! The AgentOps REST v2 JSON shapes (reference §2.2, §3.3): events with null fields
+//! omitted, and the curated session object (never the JWT, never internals).
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::event::{EndState, Event, EventCategory, EventKind};
+use crate::time::Timestamp;
+
+/// An event as sent in `{"events": [...]}`, stamped with its session id.
+pub struct WireEvent<'a> {
+    pub event: &'a Event,
+    pub session_id: &'a Uuid,
+}
+
+/// Appends the v2 JSON of one event to `out`.
+pub fn write_event(event: &Event, session_id: &Uuid, out: &mut Vec<u8>) {
+    // Serialising owned, well-formed data into a Vec cannot fail; f64 NaN becomes null.
+    let _ = serde_json::to_writer(out, &WireEvent { event, session_id });
+}
+
+struct Id<'a>(&'a Uuid);
+
+impl Serialize for Id<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = Uuid::encode_buffer();
+        s.serialize_str(self.0.hyphenated().encode_lower(&mut buf))
+    }
+}
+
+/// `map.serialize_entry` only for present values: the reference omits nulls.
+fn opt<M: SerializeMap, T: Serialize>(map: &mut M, key: &str, value: Option<T>) -> Result<(), M::Error> {
+    match value {
+        Some(v) => map.serialize_entry(key, &v),
+        None => Ok(()),
+    }
+}
+
+impl Serialize for WireEvent<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let e = self.event;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("id", &Id(&e.id))?;
+        map.serialize_entry("event_type", e.event_type())?;
+        opt(&mut map, "params", e.params.as_ref())?;
+        opt(&mut map, "returns", e.returns.as_ref())?;
+        map.serialize_entry("init_timestamp", &e.init_timestamp)?;
+        opt(&mut map, "end_timestamp", e.end_timestamp)?;
+        opt(&mut map, "agent_id", e.agent_id.as_ref().map(Id))?;
+        map.serialize_entry("session_id", &Id(self.session_id))?;
+        match &e.kind {
+            EventKind::Action(a) => {
+                opt(&mut map, "action_type", a.action_type.as_ref())?;
+                opt(&mut map, "logs", a.logs.as_ref())?;
+                opt(&mut map, "screenshot", a.screenshot.as_ref())?;
+            }
+            EventKind::Llm(l) => {
+                opt(&mut map, "thread_id", l.thread_id.as_ref().map(Id))?;
+                opt(&mut map, "prompt", l.prompt.as_ref())?;
+                opt(&mut map, "prompt_tokens", l.prompt_tokens)?;
+                opt(&mut map, "completion", l.completion.as_ref())?;
+                opt(&mut map, "completion_tokens", l.completion_tokens)?;
+                opt(&mut map, "model", l.model.as_ref())?;
+                opt(&mut map, "cost", l.cost)?;
+            }
+            EventKind::Tool(t) => {
+                opt(&mut map, "name", t.name.as_ref())?;
+                opt(&mut map, "logs", t.logs.as_ref())?;
+            }
+            EventKind::Error(r) => {
+                opt(&mut map, "trigger_event_id", r.trigger_event_id.as_ref().map(Id))?;
+                opt(&mut map, "trigger_event_type", r.trigger_event_type.as_ref())?;
+                opt(&mut map, "error_type", r.error_type.as_ref())?;
+                opt(&mut map, "code", r.code.as_ref())?;
+                opt(&mut map, "details", r.details.as_ref())?;
+                opt(&mut map, "logs", r.logs.as_ref())?;
+                opt(&mut map, "timestamp", r.timestamp)?;
+            }
+            EventKind::Generic(g) => {
+                opt(&mut map, "result", g.result.map(EndState::as_str))?;
+                map.serialize_entry("action_type", g.effective_action_type())?;
+                opt(&mut map, "model", g.model.as_ref())?;
+                opt(&mut map, "prompt", g.prompt.as_ref())?;
+                if !g.tags.is_empty() {
+                    map.serialize_entry("tags", &g.tags)?;
+                }
+            }
+        }
+        map.end()
+    }
+}
+
+/// The curated session object of `create_session` / `update_session`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub session_id: Uuid,
+    pub init_timestamp: Timestamp,
+    pub end_timestamp: Option<Timestamp>,
+    pub end_state: EndState,
+    pub end_state_reason: Option<String>,
+    pub tags: Vec<String>,
+    pub video: Option<String>,
+    pub event_counts: [u64; 5],
+    pub host_env: Option<Value>,
+}
+
+impl Serialize for SessionRecord {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("session_id", &Id(&self.session_id))?;
+        map.serialize_entry("init_timestamp", &self.init_timestamp)?;
+        opt(&mut map, "end_timestamp", self.end_timestamp)?;
+        map.serialize_entry("end_state", self.end_state.as_str())?;
+        opt(&mut map, "end_state_reason", self.end_state_reason.as_ref())?;
+        map.serialize_entry("tags", &self.tags)?;
+        opt(&mut map, "video", self.video.as_ref())?;
+        map.serialize_entry("event_counts", &EventCounts(&self.event_counts))?;
+        opt(&mut map, "host_env", self.host_env.as_ref())?;
+        map.end()
+    }
+}
+
+struct EventCounts<'a>(&'a [u64; 5]);
+
+impl Serialize for EventCounts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(5))?;
+        for category in EventCategory::ALL {
+            map.serialize_entry(category.as_str(), &self.0[category as usize])?;
+        }
+        map.end()
+    }
+}
+
+/// A minimal host environment (no package lists, no hostname): enough to tell SDKs and
+/// platforms apart without shipping the user's machine inventory.
+pub fn host_env(sdk_language: &str) -> Value {
+    serde_json::json!({
+        "SDK": {"AgentOps SDK Version": env!("CARGO_PKG_VERSION"), "Language": sdk_language, "Core": "agentops-rs"},
+        "OS": {"OS": std::env::consts::OS, "Arch": std::env::consts::ARCH},
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{ErrorFields, GenericFields, LlmFields};
+    use serde_json::json;
+
+    fn to_json(event: &Event, session: &Uuid) -> Value {
+        let mut out = Vec::new();
+        write_event(event, session, &mut out);
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn action_event_matches_the_v2_shape_with_nulls_omitted() {
+        let session = Uuid::new_v4();
+        let mut e = Event::action("my_action").with_params(json!({"x": 1})).with_returns(json!([6, "tuple"]));
+        e.stamp_end();
+        let v = to_json(&e, &session);
+        assert_eq!(v["event_type"], "actions");
+        assert_eq!(v["action_type"], "my_action");
+        assert_eq!(v["params"], json!({"x": 1}));
+        assert_eq!(v["returns"], json!([6, "tuple"]));
+        assert_eq!(v["id"], e.id.to_string());
+        assert_eq!(v["session_id"], session.to_string());
+        assert!(v["init_timestamp"].as_str().unwrap().ends_with("+00:00"));
+        for absent in ["agent_id", "logs", "screenshot"] {
+            assert!(v.get(absent).is_none(), "{absent} should be omitted");
+        }
+    }
+
+    #[test]
+    fn every_kind_uses_its_wire_event_type_and_fields() {
+        let s = Uuid::new_v4();
+        let llm = Event::llm(LlmFields { model: Some("m".into()), prompt_tokens: Some(1), cost: Some(0.5), ..Default::default() });
+        let v = to_json(&llm, &s);
+        assert_eq!((v["event_type"].as_str(), v["model"].as_str(), v["prompt_tokens"].as_u64()), (Some("llms"), Some("m"), Some(1)));
+        assert_eq!(v["cost"], 0.5);
+        let v = to_json(&Event::tool("t"), &s);
+        assert_eq!((v["event_type"].as_str(), v["name"].as_str()), (Some("tools"), Some("t")));
+        let trigger = Event::action("a");
+        let err = Event::error(ErrorFields { error_type: Some("E".into()), details: Some("d".into()), ..Default::default() })
+            .triggered_by(&trigger);
+        let v = to_json(&err, &s);
+        assert_eq!(v["event_type"], "errors");
+        assert_eq!(v["trigger_event_id"], trigger.id.to_string());
+        assert_eq!(v["trigger_event_type"], "actions");
+        assert!(v["timestamp"].is_string());
+        let generic = Event::generic(
+            "agent_step",
+            GenericFields { model: Some("m".into()), result: Some(EndState::Success), tags: vec!["a".into()], ..Default::default() },
+        );
+        let v = to_json(&generic, &s);
+        assert_eq!(v["event_type"], "agent_step");
+        assert_eq!(v["action_type"], "llm");
+        assert_eq!(v["result"], "Success");
+        assert_eq!(v["tags"], json!(["a"]));
+    }
+
+    #[test]
+    fn session_record_is_curated() {
+        let r = SessionRecord {
+            session_id: Uuid::new_v4(),
+            init_timestamp: Timestamp::now(),
+            end_timestamp: None,
+            end_state: EndState::Indeterminate,
+            end_state_reason: None,
+            tags: vec!["a".into()],
+            video: None,
+            event_counts: [1, 2, 3, 4, 0],
+            host_env: None,
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["end_state"], "Indeterminate");
+        assert_eq!(v["event_counts"], json!({"llms": 1, "tools": 2, "actions": 3, "errors": 4, "apis": 0}));
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["session_id", "init_timestamp", "end_state", "tags", "event_counts"]);
+    }
+}

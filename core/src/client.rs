@@ -63,7 +63,11 @@ impl ClientInner {
     }
 
     pub(crate) fn forget_session(&self, session: &Session) {
-        let mut sessions = self.engine().sessions.lock().unwrap_or_else(|e| e.into_inner());
+        let mut sessions = self
+            .engine()
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         sessions.retain(|s| !s.same_as(session));
     }
 }
@@ -107,7 +111,10 @@ impl Client {
         config.validate()?;
         let exporter = config.effective_exporter()?;
         let pipeline = Pipeline::start(&config, build_exporter(&config, exporter))?;
-        let engine = Box::new(Engine { pipeline, sessions: Mutex::new(Vec::new()) });
+        let engine = Box::new(Engine {
+            pipeline,
+            sessions: Mutex::new(Vec::new()),
+        });
         let host_env = (!config.env_data_opt_out).then(|| wire::host_env(language));
         let inner = ClientInner {
             config,
@@ -117,7 +124,9 @@ impl Client {
             next_key: AtomicU64::new(1),
             shut_down: AtomicBool::new(false),
         };
-        Ok(Client { inner: Arc::new(inner) })
+        Ok(Client {
+            inner: Arc::new(inner),
+        })
     }
 
     pub fn config(&self) -> &Config {
@@ -135,7 +144,9 @@ impl Client {
         if self.inner.shut_down.load(Ordering::Relaxed) {
             return Err(Error::new(ErrorKind::ShutDown, "the client is shut down"));
         }
-        let id = options.inherited_session_id.unwrap_or_else(Uuid::new_v4);
+        let id = options
+            .inherited_session_id
+            .unwrap_or_else(crate::id::new_id);
         let mut tags = Vec::new();
         merge_tags(&mut tags, self.inner.config.default_tags.iter().cloned());
         merge_tags(&mut tags, options.tags);
@@ -145,22 +156,46 @@ impl Client {
         let record = session.to_record();
         let caller_waits_until = Instant::now() + self.inner.config.session_start_timeout;
         let (reply, answer) = crossbeam_channel::bounded(1);
-        let start = Control::Start { shared, record, reply, caller_waits_until };
-        if !self.inner.pipeline().control(start, Some(caller_waits_until)) {
-            return Err(Error::new(ErrorKind::QueueFull, "the uploader queue is full; the session was not started"));
+        let start = Control::Start {
+            shared,
+            record,
+            reply,
+            caller_waits_until,
+        };
+        if !self
+            .inner
+            .pipeline()
+            .control(start, Some(caller_waits_until))
+        {
+            return Err(Error::new(
+                ErrorKind::QueueFull,
+                "the uploader queue is full; the session was not started",
+            ));
         }
         match answer.recv_deadline(caller_waits_until) {
             Ok(Err(refused)) => return Err(refused),
             Ok(Ok(())) => {}
-            Err(_) => log::debug!("session {id}: the backend has not answered yet; continuing in the background"),
+            Err(_) => log::debug!(
+                "session {id}: the backend has not answered yet; continuing in the background"
+            ),
         }
-        self.inner.engine().sessions.lock().unwrap_or_else(|e| e.into_inner()).push(session.clone());
+        self.inner
+            .engine()
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(session.clone());
         Ok(session)
     }
 
     /// Open sessions, oldest first.
     pub fn sessions(&self) -> Vec<Session> {
-        self.inner.engine().sessions.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.inner
+            .engine()
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn get_session(&self, id: Uuid) -> Option<Session> {
@@ -173,10 +208,15 @@ impl Client {
         let mut sessions = self.sessions();
         match sessions.len() {
             1 => Ok(sessions.remove(0)),
-            0 => Err(Error::new(ErrorKind::InvalidArgument, "no session is running; start one first")),
+            0 => Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "no session is running; start one first",
+            )),
             n => Err(Error::new(
                 ErrorKind::InvalidArgument,
-                format!("{n} sessions are running; use session.record(...) / session= to choose one"),
+                format!(
+                    "{n} sessions are running; use session.record(...) / session= to choose one"
+                ),
             )),
         }
     }
@@ -190,7 +230,13 @@ impl Client {
         if !sessions.is_empty() {
             self.flush(self.inner.config.session_end_timeout);
         }
-        sessions.iter().map(|s| EndOutcome { delivered: !s.shared().lost_events(), token_cost: s.token_cost() }).collect()
+        sessions
+            .iter()
+            .map(|s| EndOutcome {
+                delivered: !s.shared().lost_events(),
+                token_cost: s.token_cost(),
+            })
+            .collect()
     }
 
     /// Waits until everything recorded so far is delivered, at most `timeout`. `true` only
@@ -207,14 +253,21 @@ impl Client {
 
     /// As [`Client::shutdown`], ending open sessions with the given state and reason (a
     /// signal handler ends them as Fail, "Signal SIGTERM detected").
-    pub fn shutdown_ending_sessions(&self, timeout: Duration, state: EndState, reason: &str) -> ShutdownReport {
+    pub fn shutdown_ending_sessions(
+        &self,
+        timeout: Duration,
+        state: EndState,
+        reason: &str,
+    ) -> ShutdownReport {
         let deadline = Instant::now() + timeout;
         if !self.inner.shut_down.swap(true, Ordering::AcqRel) {
             for session in self.sessions() {
                 let _ = session.end_within(state, Some(reason.to_owned()), None);
             }
         }
-        self.inner.pipeline().shutdown(deadline.saturating_duration_since(Instant::now()))
+        self.inner
+            .pipeline()
+            .shutdown(deadline.saturating_duration_since(Instant::now()))
     }
 
     pub fn is_shut_down(&self) -> bool {
@@ -236,20 +289,33 @@ impl Client {
         let inherited = match old.sessions.try_lock() {
             Ok(sessions) => sessions.clone(),
             Err(_) => {
-                log::warn!("after fork: the session list was busy; open sessions are not carried into the child");
+                log::warn!(
+                    "after fork: the session list was busy; open sessions are not carried into the child"
+                );
                 Vec::new()
             }
         };
+        crate::id::resalt_after_fork();
         let exporter = build_exporter(&self.inner.config, self.inner.exporter);
         let pipeline = Pipeline::start(&self.inner.config, exporter)?;
         for session in &inherited {
             session.shared().restart();
-            pipeline.control(Control::Adopt { shared: session.shared().clone() }, None);
+            pipeline.control(
+                Control::Adopt {
+                    shared: session.shared().clone(),
+                },
+                None,
+            );
         }
-        let engine = Box::new(Engine { pipeline, sessions: Mutex::new(inherited) });
+        let engine = Box::new(Engine {
+            pipeline,
+            sessions: Mutex::new(inherited),
+        });
         // The old engine is leaked on purpose: its thread does not exist here and its
         // channel's locks may be held forever; dropping or joining it could hang the child.
-        self.inner.engine.store(Box::into_raw(engine), Ordering::Release);
+        self.inner
+            .engine
+            .store(Box::into_raw(engine), Ordering::Release);
         Ok(())
     }
 }

@@ -28,7 +28,9 @@ impl ExporterKind {
         match s.trim().to_ascii_lowercase().as_str() {
             "agentops" | "api" | "rest" => Ok(ExporterKind::AgentOps),
             "file" | "jsonl" => Ok(ExporterKind::File),
-            other => Err(invalid(format!("unknown exporter {other:?} (expected \"agentops\" or \"file\")"))),
+            other => Err(invalid(format!(
+                "unknown exporter {other:?} (expected \"agentops\" or \"file\")"
+            ))),
         }
     }
 }
@@ -58,8 +60,11 @@ pub struct Config {
     pub export_dir: PathBuf,
     /// Bound on every single HTTP call.
     pub request_timeout: Duration,
-    /// Bound on the total time spent retrying one batch.
+    /// Bound on the total time spent retrying one request.
     pub max_retry_time: Duration,
+    /// First retry delay; it doubles per attempt (with ±20 % jitter) up to `retry_max_backoff`.
+    pub retry_initial_backoff: Duration,
+    pub retry_max_backoff: Duration,
     /// How long starting a session waits for the backend's answer before returning anyway.
     pub session_start_timeout: Duration,
     /// How long ending a session waits for its events and the final update to be delivered.
@@ -89,6 +94,8 @@ impl Default for Config {
             export_dir: PathBuf::from(DEFAULT_EXPORT_DIR),
             request_timeout: Duration::from_secs(10),
             max_retry_time: Duration::from_secs(60),
+            retry_initial_backoff: Duration::from_millis(100),
+            retry_max_backoff: Duration::from_secs(5),
             session_start_timeout: Duration::from_secs(2),
             session_end_timeout: Duration::from_secs(5),
             shutdown_timeout: Duration::from_secs(5),
@@ -162,7 +169,10 @@ impl Config {
     pub fn validate(&self) -> Result<()> {
         let exporter = self.effective_exporter()?;
         if exporter == ExporterKind::AgentOps && self.api_key.is_none() {
-            return Err(Error::new(ErrorKind::MissingApiKey, "the agentops exporter needs an API key"));
+            return Err(Error::new(
+                ErrorKind::MissingApiKey,
+                "the agentops exporter needs an API key",
+            ));
         }
         if let Some(key) = &self.api_key {
             check_uuid("api_key", key)?;
@@ -179,13 +189,24 @@ impl Config {
             ("max_buffered_bytes", self.max_buffered_bytes == 0),
             ("max_wait_time", self.max_wait_time.is_zero()),
             ("request_timeout", self.request_timeout.is_zero()),
+            (
+                "retry_initial_backoff",
+                self.retry_initial_backoff.is_zero(),
+            ),
         ] {
             if zero {
                 return Err(invalid(format!("{name} must be greater than zero")));
             }
         }
+        if self.retry_initial_backoff > self.retry_max_backoff {
+            return Err(invalid(
+                "retry_initial_backoff must not exceed retry_max_backoff",
+            ));
+        }
         if self.max_queue_size > self.max_buffered_events {
-            return Err(invalid("max_queue_size must not exceed max_buffered_events"));
+            return Err(invalid(
+                "max_queue_size must not exceed max_buffered_events",
+            ));
         }
         if exporter == ExporterKind::File && self.export_dir.as_os_str().is_empty() {
             return Err(invalid("export_dir must not be empty"));
@@ -204,10 +225,11 @@ fn invalid(message: impl Into<String>) -> Error {
 }
 
 fn parse_number(name: &str, value: &str) -> Result<u64> {
-    value
-        .trim()
-        .parse::<u64>()
-        .map_err(|_| invalid(format!("{name} must be a non-negative integer, got {value:?}")))
+    value.trim().parse::<u64>().map_err(|_| {
+        invalid(format!(
+            "{name} must be a non-negative integer, got {value:?}"
+        ))
+    })
 }
 
 fn check_uuid(name: &str, value: &str) -> Result<()> {
@@ -262,27 +284,58 @@ mod tests {
 
     #[test]
     fn bad_values_give_clear_errors_without_echoing_keys() {
-        let err = Config::from_lookup(|k| (k == "AGENTOPS_MAX_QUEUE_SIZE").then(|| "many".into())).unwrap_err();
+        let err = Config::from_lookup(|k| (k == "AGENTOPS_MAX_QUEUE_SIZE").then(|| "many".into()))
+            .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidConfig);
         assert!(err.message().contains("AGENTOPS_MAX_QUEUE_SIZE"));
 
         let secret = "not-a-uuid-secret-value";
-        let c = Config { api_key: Some(secret.into()), ..Config::default() };
+        let c = Config {
+            api_key: Some(secret.into()),
+            ..Config::default()
+        };
         let err = c.validate().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidConfig);
         assert!(!err.to_string().contains(secret));
 
-        let c = Config { api_key: Some(KEY.into()), endpoint: "ftp://x".into(), ..Config::default() };
+        let c = Config {
+            api_key: Some(KEY.into()),
+            endpoint: "ftp://x".into(),
+            ..Config::default()
+        };
         assert_eq!(c.validate().unwrap_err().kind(), ErrorKind::InvalidConfig);
-        let c = Config { api_key: Some(KEY.into()), endpoint: "not a url".into(), ..Config::default() };
+        let c = Config {
+            api_key: Some(KEY.into()),
+            endpoint: "not a url".into(),
+            ..Config::default()
+        };
         assert_eq!(c.validate().unwrap_err().kind(), ErrorKind::InvalidConfig);
 
-        let c = Config { api_key: Some(KEY.into()), max_queue_size: 0, ..Config::default() };
-        assert!(c.validate().unwrap_err().message().contains("max_queue_size"));
-        let c = Config { api_key: Some(KEY.into()), max_buffered_bytes: 0, ..Config::default() };
-        assert!(c.validate().unwrap_err().message().contains("max_buffered_bytes"));
+        let c = Config {
+            api_key: Some(KEY.into()),
+            max_queue_size: 0,
+            ..Config::default()
+        };
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .message()
+                .contains("max_queue_size")
+        );
+        let c = Config {
+            api_key: Some(KEY.into()),
+            max_buffered_bytes: 0,
+            ..Config::default()
+        };
+        assert!(
+            c.validate()
+                .unwrap_err()
+                .message()
+                .contains("max_buffered_bytes")
+        );
 
-        let err = Config::from_lookup(|k| (k == "AGENTOPS_EXPORTER").then(|| "kafka".into())).unwrap_err();
+        let err = Config::from_lookup(|k| (k == "AGENTOPS_EXPORTER").then(|| "kafka".into()))
+            .unwrap_err();
         assert!(err.message().contains("kafka"));
     }
 
@@ -290,7 +343,10 @@ mod tests {
     fn no_key_and_no_exporter_means_nothing_starts() {
         let err = Config::default().validate().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::MissingApiKey);
-        let file = Config { exporter: Some(ExporterKind::File), ..Config::default() };
+        let file = Config {
+            exporter: Some(ExporterKind::File),
+            ..Config::default()
+        };
         file.validate().unwrap();
     }
 }

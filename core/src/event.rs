@@ -47,8 +47,13 @@ pub enum EventCategory {
 }
 
 impl EventCategory {
-    pub const ALL: [EventCategory; 5] =
-        [EventCategory::Llms, EventCategory::Tools, EventCategory::Actions, EventCategory::Errors, EventCategory::Apis];
+    pub const ALL: [EventCategory; 5] = [
+        EventCategory::Llms,
+        EventCategory::Tools,
+        EventCategory::Actions,
+        EventCategory::Errors,
+        EventCategory::Apis,
+    ];
 
     /// The wire `event_type` of the category (`llms`, `tools`, ...).
     pub fn as_str(self) -> &'static str {
@@ -164,7 +169,7 @@ pub struct Event {
 impl Event {
     pub fn new(kind: EventKind) -> Self {
         Event {
-            id: Uuid::new_v4(),
+            id: crate::id::new_id(),
             event_type: None,
             params: None,
             returns: None,
@@ -176,11 +181,17 @@ impl Event {
     }
 
     pub fn action(action_type: impl Into<String>) -> Self {
-        Self::new(EventKind::Action(ActionFields { action_type: Some(action_type.into()), ..Default::default() }))
+        Self::new(EventKind::Action(ActionFields {
+            action_type: Some(action_type.into()),
+            ..Default::default()
+        }))
     }
 
     pub fn tool(name: impl Into<String>) -> Self {
-        Self::new(EventKind::Tool(ToolFields { name: Some(name.into()), ..Default::default() }))
+        Self::new(EventKind::Tool(ToolFields {
+            name: Some(name.into()),
+            ..Default::default()
+        }))
     }
 
     pub fn llm(fields: LlmFields) -> Self {
@@ -192,7 +203,10 @@ impl Event {
         let mut fields = fields;
         let event = Self::new(EventKind::Error(Box::default()));
         fields.timestamp.get_or_insert(event.init_timestamp);
-        Event { kind: EventKind::Error(Box::new(fields)), ..event }
+        Event {
+            kind: EventKind::Error(Box::new(fields)),
+            ..event
+        }
     }
 
     /// The generic event of the original docs: `event_type` is free text.
@@ -228,12 +242,17 @@ impl Event {
 
     /// The wire `event_type`.
     pub fn event_type(&self) -> &str {
-        self.event_type.as_deref().unwrap_or_else(|| self.kind.default_event_type())
+        self.event_type
+            .as_deref()
+            .unwrap_or_else(|| self.kind.default_event_type())
     }
 
     /// Stamps the end time at record time, as the reference does.
     pub(crate) fn stamp_end(&mut self) {
-        if self.end_timestamp.is_none_or(|end| end == self.init_timestamp) {
+        if self
+            .end_timestamp
+            .is_none_or(|end| end == self.init_timestamp)
+        {
             self.end_timestamp = Some(Timestamp::now());
         }
     }
@@ -244,16 +263,34 @@ impl Event {
         const FIXED: usize = 220; // id, timestamps, session id, keys and punctuation
         let values = [self.params.as_ref(), self.returns.as_ref()];
         let mut size = FIXED + values.into_iter().flatten().map(value_size).sum::<usize>();
-        let strings = |items: &[&Option<String>]| items.iter().filter_map(|s| s.as_ref()).map(|s| s.len() + 16).sum::<usize>();
+        let strings = |items: &[&Option<String>]| {
+            items
+                .iter()
+                .filter_map(|s| s.as_ref())
+                .map(|s| s.len() + 16)
+                .sum::<usize>()
+        };
         size += match &self.kind {
-            EventKind::Action(a) => strings(&[&a.action_type, &a.screenshot]) + a.logs.as_ref().map_or(0, value_size),
+            EventKind::Action(a) => {
+                strings(&[&a.action_type, &a.screenshot]) + a.logs.as_ref().map_or(0, value_size)
+            }
             EventKind::Tool(t) => strings(&[&t.name]) + t.logs.as_ref().map_or(0, value_size),
             EventKind::Llm(l) => {
                 120 + strings(&[&l.model])
-                    + [&l.prompt, &l.completion].into_iter().flatten().map(value_size).sum::<usize>()
+                    + [&l.prompt, &l.completion]
+                        .into_iter()
+                        .flatten()
+                        .map(value_size)
+                        .sum::<usize>()
             }
             EventKind::Error(e) => {
-                120 + strings(&[&e.trigger_event_type, &e.error_type, &e.code, &e.details, &e.logs])
+                120 + strings(&[
+                    &e.trigger_event_type,
+                    &e.error_type,
+                    &e.code,
+                    &e.details,
+                    &e.logs,
+                ])
             }
             EventKind::Generic(g) => {
                 40 + strings(&[&g.action_type, &g.model])
@@ -271,7 +308,12 @@ fn value_size(value: &Value) -> usize {
         Value::Number(_) => 12,
         Value::String(s) => s.len() + 2,
         Value::Array(items) => 2 + items.iter().map(|v| value_size(v) + 1).sum::<usize>(),
-        Value::Object(map) => 2 + map.iter().map(|(k, v)| k.len() + 4 + value_size(v)).sum::<usize>(),
+        Value::Object(map) => {
+            2 + map
+                .iter()
+                .map(|(k, v)| k.len() + 4 + value_size(v))
+                .sum::<usize>()
+        }
     }
 }
 
@@ -283,20 +325,35 @@ mod tests {
     fn generic_action_type_defaults_and_coerces_to_llm() {
         let plain = GenericFields::default();
         assert_eq!(plain.effective_action_type(), "action");
-        let with_model = GenericFields { model: Some("gpt-4o".into()), ..Default::default() };
+        let with_model = GenericFields {
+            model: Some("gpt-4o".into()),
+            ..Default::default()
+        };
         assert_eq!(with_model.effective_action_type(), "llm");
-        let explicit = GenericFields { model: Some("m".into()), action_type: Some("tool".into()), ..Default::default() };
+        let explicit = GenericFields {
+            model: Some("m".into()),
+            action_type: Some("tool".into()),
+            ..Default::default()
+        };
         assert_eq!(explicit.effective_action_type(), "tool");
-        assert_eq!(Event::generic("t", with_model).kind.category(), EventCategory::Llms);
+        assert_eq!(
+            Event::generic("t", with_model).kind.category(),
+            EventCategory::Llms
+        );
     }
 
     #[test]
     fn error_links_to_its_trigger_and_event_type_can_be_overridden() {
         let mut action = Event::action("a");
         action.event_type = Some(Cow::Borrowed("llms"));
-        let err = Event::error(ErrorFields { error_type: Some("ValueError".into()), ..Default::default() })
-            .triggered_by(&action);
-        let EventKind::Error(f) = &err.kind else { panic!("not an error event") };
+        let err = Event::error(ErrorFields {
+            error_type: Some("ValueError".into()),
+            ..Default::default()
+        })
+        .triggered_by(&action);
+        let EventKind::Error(f) = &err.kind else {
+            panic!("not an error event")
+        };
         assert_eq!(f.trigger_event_id, Some(action.id));
         assert_eq!(f.trigger_event_type.as_deref(), Some("llms"));
         assert_eq!(f.timestamp, Some(err.init_timestamp));

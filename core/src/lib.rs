@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod export;
+pub mod id;
 pub mod session;
 pub mod time;
 pub mod uploader;
@@ -21,7 +22,10 @@ pub mod wire;
 pub use client::{Client, EXIT_REASON, StartOptions};
 pub use config::{Config, ExporterKind};
 pub use error::{Error, ErrorKind, Result};
-pub use event::{ActionFields, EndState, ErrorFields, Event, EventCategory, EventKind, GenericFields, LlmFields, ToolFields};
+pub use event::{
+    ActionFields, EndState, ErrorFields, Event, EventCategory, EventKind, GenericFields, LlmFields,
+    ToolFields,
+};
 pub use session::{Analytics, Session, SessionStatus};
 pub use time::Timestamp;
 pub use uploader::{DropReason, EndOutcome, ShutdownReport, Stats};

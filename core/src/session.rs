@@ -143,7 +143,10 @@ pub struct Session {
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session").field("id", &self.id()).field("status", &self.status()).finish()
+        f.debug_struct("Session")
+            .field("id", &self.id())
+            .field("status", &self.status())
+            .finish()
     }
 }
 
@@ -157,7 +160,11 @@ pub(crate) fn merge_tags(tags: &mut Vec<String>, new: impl IntoIterator<Item = S
 }
 
 impl Session {
-    pub(crate) fn new(shared: Arc<SessionShared>, client: Arc<ClientInner>, tags: Vec<String>) -> Self {
+    pub(crate) fn new(
+        shared: Arc<SessionShared>,
+        client: Arc<ClientInner>,
+        tags: Vec<String>,
+    ) -> Self {
         let meta = SessionMeta {
             tags,
             end_state: EndState::Indeterminate,
@@ -165,7 +172,13 @@ impl Session {
             end_timestamp: None,
             video: None,
         };
-        Session { inner: Arc::new(SessionInner { shared, client, meta: Mutex::new(meta) }) }
+        Session {
+            inner: Arc::new(SessionInner {
+                shared,
+                client,
+                meta: Mutex::new(meta),
+            }),
+        }
     }
 
     pub(crate) fn shared(&self) -> &Arc<SessionShared> {
@@ -190,7 +203,10 @@ impl Session {
 
     /// Open and not refused (the backend may not have answered yet).
     pub fn is_running(&self) -> bool {
-        matches!(self.status(), SessionStatus::Starting | SessionStatus::Running)
+        matches!(
+            self.status(),
+            SessionStatus::Starting | SessionStatus::Running
+        )
     }
 
     pub fn init_timestamp(&self) -> Timestamp {
@@ -207,21 +223,32 @@ impl Session {
     pub fn record(&self, mut event: Event) -> Result<()> {
         let shared = &self.inner.shared;
         match shared.status() {
-            SessionStatus::Ended => return Err(Error::new(ErrorKind::SessionEnded, "the session has ended")),
+            SessionStatus::Ended => {
+                return Err(Error::new(ErrorKind::SessionEnded, "the session has ended"));
+            }
             SessionStatus::Refused => {
-                return Err(Error::new(ErrorKind::SessionRefused, "the backend refused this session"));
+                return Err(Error::new(
+                    ErrorKind::SessionRefused,
+                    "the backend refused this session",
+                ));
             }
             SessionStatus::Starting | SessionStatus::Running => {}
         }
         event.stamp_end();
         let category = event.kind.category();
-        self.inner.client.pipeline().submit(shared.key, event).map_err(|kind| {
-            let message = match kind {
-                ErrorKind::QueueFull => "the event buffer is full; the event was dropped and counted",
-                _ => "the client is shut down; the event was dropped and counted",
-            };
-            Error::new(kind, message)
-        })?;
+        self.inner
+            .client
+            .pipeline()
+            .submit(shared.key, event)
+            .map_err(|kind| {
+                let message = match kind {
+                    ErrorKind::QueueFull => {
+                        "the event buffer is full; the event was dropped and counted"
+                    }
+                    _ => "the client is shut down; the event was dropped and counted",
+                };
+                Error::new(kind, message)
+            })?;
         shared.counts[category as usize].fetch_add(1, Relaxed);
         Ok(())
     }
@@ -260,15 +287,22 @@ impl Session {
             return;
         }
         let session = self.inner.shared.key;
-        self.inner.client.pipeline().control(Control::Update { session, record }, None);
+        self.inner
+            .client
+            .pipeline()
+            .control(Control::Update { session, record }, None);
     }
 
     /// Registers an agent; `POST /v2/create_agent` is sent before any event recorded after
     /// this call. Returns the agent id (generated unless given).
     pub fn create_agent(&self, name: &str, agent_id: Option<Uuid>) -> Uuid {
-        let agent_id = agent_id.unwrap_or_else(Uuid::new_v4);
+        let agent_id = agent_id.unwrap_or_else(crate::id::new_id);
         if self.is_running() {
-            let control = Control::CreateAgent { session: self.inner.shared.key, agent_id, name: name.to_owned() };
+            let control = Control::CreateAgent {
+                session: self.inner.shared.key,
+                agent_id,
+                name: name.to_owned(),
+            };
             self.inner.client.pipeline().control(control, None);
         }
         agent_id
@@ -325,10 +359,18 @@ impl Session {
     }
 
     /// As [`Session::end`], waiting at most `wait` (`None`: queue the end and return).
-    pub fn end_within(&self, state: EndState, reason: Option<String>, wait: Option<Duration>) -> Result<EndOutcome> {
+    pub fn end_within(
+        &self,
+        state: EndState,
+        reason: Option<String>,
+        wait: Option<Duration>,
+    ) -> Result<EndOutcome> {
         let previous = self.inner.shared.mark_ended();
         if previous == SessionStatus::Ended {
-            return Err(Error::new(ErrorKind::SessionEnded, "the session has already ended"));
+            return Err(Error::new(
+                ErrorKind::SessionEnded,
+                "the session has already ended",
+            ));
         }
         let record = {
             let mut meta = self.meta();
@@ -345,12 +387,26 @@ impl Session {
         let pipeline = self.inner.client.pipeline();
         let Some(wait) = wait else {
             let deadline = Instant::now() + self.inner.client.config().session_end_timeout;
-            pipeline.control(Control::End { session, record, reply: None }, Some(deadline));
+            pipeline.control(
+                Control::End {
+                    session,
+                    record,
+                    reply: None,
+                },
+                Some(deadline),
+            );
             return Ok(EndOutcome::default());
         };
         let deadline = Instant::now() + wait;
         let (reply, answer) = crossbeam_channel::bounded(1);
-        if !pipeline.control(Control::End { session, record, reply: Some(reply) }, Some(deadline)) {
+        if !pipeline.control(
+            Control::End {
+                session,
+                record,
+                reply: Some(reply),
+            },
+            Some(deadline),
+        ) {
             return Ok(EndOutcome::default());
         }
         Ok(answer.recv_deadline(deadline).unwrap_or_default())

@@ -33,7 +33,9 @@ impl Timestamp {
 
     /// Parses ISO-8601 / RFC 3339 (`Z` or an offset); the result is converted to UTC.
     pub fn parse_iso(s: &str) -> Option<Self> {
-        DateTime::parse_from_rfc3339(s).ok().map(|d| Timestamp(d.timestamp_micros()))
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|d| Timestamp(d.timestamp_micros()))
     }
 
     /// Writes the ISO-8601 form into a stack buffer (no allocation).

@@ -30,7 +30,11 @@ impl Serialize for Id<'_> {
 }
 
 /// `map.serialize_entry` only for present values: the reference omits nulls.
-fn opt<M: SerializeMap, T: Serialize>(map: &mut M, key: &str, value: Option<T>) -> Result<(), M::Error> {
+fn opt<M: SerializeMap, T: Serialize>(
+    map: &mut M,
+    key: &str,
+    value: Option<T>,
+) -> Result<(), M::Error> {
     match value {
         Some(v) => map.serialize_entry(key, &v),
         None => Ok(()),
@@ -69,8 +73,16 @@ impl Serialize for WireEvent<'_> {
                 opt(&mut map, "logs", t.logs.as_ref())?;
             }
             EventKind::Error(r) => {
-                opt(&mut map, "trigger_event_id", r.trigger_event_id.as_ref().map(Id))?;
-                opt(&mut map, "trigger_event_type", r.trigger_event_type.as_ref())?;
+                opt(
+                    &mut map,
+                    "trigger_event_id",
+                    r.trigger_event_id.as_ref().map(Id),
+                )?;
+                opt(
+                    &mut map,
+                    "trigger_event_type",
+                    r.trigger_event_type.as_ref(),
+                )?;
                 opt(&mut map, "error_type", r.error_type.as_ref())?;
                 opt(&mut map, "code", r.code.as_ref())?;
                 opt(&mut map, "details", r.details.as_ref())?;
@@ -157,7 +169,9 @@ mod tests {
     #[test]
     fn action_event_matches_the_v2_shape_with_nulls_omitted() {
         let session = Uuid::new_v4();
-        let mut e = Event::action("my_action").with_params(json!({"x": 1})).with_returns(json!([6, "tuple"]));
+        let mut e = Event::action("my_action")
+            .with_params(json!({"x": 1}))
+            .with_returns(json!([6, "tuple"]));
         e.stamp_end();
         let v = to_json(&e, &session);
         assert_eq!(v["event_type"], "actions");
@@ -175,15 +189,34 @@ mod tests {
     #[test]
     fn every_kind_uses_its_wire_event_type_and_fields() {
         let s = Uuid::new_v4();
-        let llm = Event::llm(LlmFields { model: Some("m".into()), prompt_tokens: Some(1), cost: Some(0.5), ..Default::default() });
+        let llm = Event::llm(LlmFields {
+            model: Some("m".into()),
+            prompt_tokens: Some(1),
+            cost: Some(0.5),
+            ..Default::default()
+        });
         let v = to_json(&llm, &s);
-        assert_eq!((v["event_type"].as_str(), v["model"].as_str(), v["prompt_tokens"].as_u64()), (Some("llms"), Some("m"), Some(1)));
+        assert_eq!(
+            (
+                v["event_type"].as_str(),
+                v["model"].as_str(),
+                v["prompt_tokens"].as_u64()
+            ),
+            (Some("llms"), Some("m"), Some(1))
+        );
         assert_eq!(v["cost"], 0.5);
         let v = to_json(&Event::tool("t"), &s);
-        assert_eq!((v["event_type"].as_str(), v["name"].as_str()), (Some("tools"), Some("t")));
+        assert_eq!(
+            (v["event_type"].as_str(), v["name"].as_str()),
+            (Some("tools"), Some("t"))
+        );
         let trigger = Event::action("a");
-        let err = Event::error(ErrorFields { error_type: Some("E".into()), details: Some("d".into()), ..Default::default() })
-            .triggered_by(&trigger);
+        let err = Event::error(ErrorFields {
+            error_type: Some("E".into()),
+            details: Some("d".into()),
+            ..Default::default()
+        })
+        .triggered_by(&trigger);
         let v = to_json(&err, &s);
         assert_eq!(v["event_type"], "errors");
         assert_eq!(v["trigger_event_id"], trigger.id.to_string());
@@ -191,7 +224,12 @@ mod tests {
         assert!(v["timestamp"].is_string());
         let generic = Event::generic(
             "agent_step",
-            GenericFields { model: Some("m".into()), result: Some(EndState::Success), tags: vec!["a".into()], ..Default::default() },
+            GenericFields {
+                model: Some("m".into()),
+                result: Some(EndState::Success),
+                tags: vec!["a".into()],
+                ..Default::default()
+            },
         );
         let v = to_json(&generic, &s);
         assert_eq!(v["event_type"], "agent_step");
@@ -215,8 +253,20 @@ mod tests {
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["end_state"], "Indeterminate");
-        assert_eq!(v["event_counts"], json!({"llms": 1, "tools": 2, "actions": 3, "errors": 4, "apis": 0}));
+        assert_eq!(
+            v["event_counts"],
+            json!({"llms": 1, "tools": 2, "actions": 3, "errors": 4, "apis": 0})
+        );
         let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
-        assert_eq!(keys, ["session_id", "init_timestamp", "end_state", "tags", "event_counts"]);
+        assert_eq!(
+            keys,
+            [
+                "session_id",
+                "init_timestamp",
+                "end_state",
+                "tags",
+                "event_counts"
+            ]
+        );
     }
 }

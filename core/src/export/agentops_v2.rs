@@ -21,31 +21,64 @@ pub struct AgentOpsV2Exporter {
 
 impl AgentOpsV2Exporter {
     pub fn new(endpoint: &str, api_key: String, parent_key: Option<String>) -> Self {
-        AgentOpsV2Exporter { http: HttpTransport::new(), base: endpoint.trim_end_matches('/').to_owned(), api_key, parent_key }
+        AgentOpsV2Exporter {
+            http: HttpTransport::new(),
+            base: endpoint.trim_end_matches('/').to_owned(),
+            api_key,
+            parent_key,
+        }
     }
 
     fn url(&self, route: &str) -> String {
         format!("{}/v2/{route}", self.base)
     }
 
-    fn post_bearer(&self, route: &str, session: SessionRef<'_>, body: Vec<u8>, timeout: Duration) -> Result<Value, Outcome<()>> {
+    fn post_bearer(
+        &self,
+        route: &str,
+        session: SessionRef<'_>,
+        body: Vec<u8>,
+        timeout: Duration,
+    ) -> Result<Value, Outcome<()>> {
         let Some(token) = session.token else {
-            return Err(Outcome::Unauthorized { why: "no JWT for this session yet".into() });
+            return Err(Outcome::Unauthorized {
+                why: "no JWT for this session yet".into(),
+            });
         };
         let bearer = format!("Bearer {token}");
-        let reply = self.http.post_json(&self.url(route), &[("Authorization", &bearer)], body, timeout)?;
+        let reply = self.http.post_json(
+            &self.url(route),
+            &[("Authorization", &bearer)],
+            body,
+            timeout,
+        )?;
         Ok(serde_json::from_str(&reply.body).unwrap_or(Value::Null))
     }
 
     /// `create_session` and `reauthorize_jwt` both answer `{"jwt": ...}`.
-    fn post_for_jwt(&self, route: &str, headers: &[(&str, &str)], body: Vec<u8>, timeout: Duration) -> Outcome<Started> {
-        match self.http.post_json(&self.url(route), headers, body, timeout) {
+    fn post_for_jwt(
+        &self,
+        route: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+        timeout: Duration,
+    ) -> Outcome<Started> {
+        match self
+            .http
+            .post_json(&self.url(route), headers, body, timeout)
+        {
             Ok(reply) => match serde_json::from_str::<Value>(&reply.body) {
                 Ok(v) => match v.get("jwt").and_then(Value::as_str) {
-                    Some(jwt) if !jwt.is_empty() => Outcome::Done(Started { token: Some(jwt.to_owned()) }),
-                    _ => Outcome::Rejected { why: format!("{route}: the answer has no JWT") },
+                    Some(jwt) if !jwt.is_empty() => Outcome::Done(Started {
+                        token: Some(jwt.to_owned()),
+                    }),
+                    _ => Outcome::Rejected {
+                        why: format!("{route}: the answer has no JWT"),
+                    },
                 },
-                Err(_) => Outcome::Rejected { why: format!("{route}: the answer is not JSON: {}", snippet(&reply.body)) },
+                Err(_) => Outcome::Rejected {
+                    why: format!("{route}: the answer is not JSON: {}", snippet(&reply.body)),
+                },
             },
             Err(outcome) => retype(outcome),
         }
@@ -77,7 +110,8 @@ impl Exporter for AgentOpsV2Exporter {
     }
 
     fn start_session(&mut self, record: &SessionRecord, timeout: Duration) -> Outcome<Started> {
-        let body = serde_json::to_vec(&serde_json::json!({ "session": record })).unwrap_or_default();
+        let body =
+            serde_json::to_vec(&serde_json::json!({ "session": record })).unwrap_or_default();
         let mut headers = vec![("X-Agentops-Api-Key", self.api_key.as_str())];
         if let Some(parent) = &self.parent_key {
             headers.push(("X-Agentops-Parent-Key", parent.as_str()));
@@ -86,11 +120,22 @@ impl Exporter for AgentOpsV2Exporter {
     }
 
     fn reauthorize(&mut self, session_id: &Uuid, timeout: Duration) -> Outcome<Started> {
-        let body = serde_json::to_vec(&serde_json::json!({ "session_id": session_id.to_string() })).unwrap_or_default();
-        self.post_for_jwt("reauthorize_jwt", &[("X-Agentops-Api-Key", self.api_key.as_str())], body, timeout)
+        let body = serde_json::to_vec(&serde_json::json!({ "session_id": session_id.to_string() }))
+            .unwrap_or_default();
+        self.post_for_jwt(
+            "reauthorize_jwt",
+            &[("X-Agentops-Api-Key", self.api_key.as_str())],
+            body,
+            timeout,
+        )
     }
 
-    fn send_events(&mut self, session: SessionRef<'_>, batch: &EncodedBatch, timeout: Duration) -> Outcome<()> {
+    fn send_events(
+        &mut self,
+        session: SessionRef<'_>,
+        batch: &EncodedBatch,
+        timeout: Duration,
+    ) -> Outcome<()> {
         let body = batch.join(b"{\"events\":[", b",", b"]}");
         match self.post_bearer("create_events", session, body, timeout) {
             Ok(_) => Outcome::Done(()),
@@ -98,16 +143,33 @@ impl Exporter for AgentOpsV2Exporter {
         }
     }
 
-    fn update_session(&mut self, session: SessionRef<'_>, record: &SessionRecord, _ending: bool, timeout: Duration) -> Outcome<Updated> {
-        let body = serde_json::to_vec(&serde_json::json!({ "session": record })).unwrap_or_default();
+    fn update_session(
+        &mut self,
+        session: SessionRef<'_>,
+        record: &SessionRecord,
+        _ending: bool,
+        timeout: Duration,
+    ) -> Outcome<Updated> {
+        let body =
+            serde_json::to_vec(&serde_json::json!({ "session": record })).unwrap_or_default();
         match self.post_bearer("update_session", session, body, timeout) {
-            Ok(answer) => Outcome::Done(Updated { token_cost: token_cost(&answer) }),
+            Ok(answer) => Outcome::Done(Updated {
+                token_cost: token_cost(&answer),
+            }),
             Err(outcome) => retype(outcome),
         }
     }
 
-    fn create_agent(&mut self, session: SessionRef<'_>, agent_id: &Uuid, name: &str, timeout: Duration) -> Outcome<()> {
-        let body = serde_json::to_vec(&serde_json::json!({ "id": agent_id.to_string(), "name": name })).unwrap_or_default();
+    fn create_agent(
+        &mut self,
+        session: SessionRef<'_>,
+        agent_id: &Uuid,
+        name: &str,
+        timeout: Duration,
+    ) -> Outcome<()> {
+        let body =
+            serde_json::to_vec(&serde_json::json!({ "id": agent_id.to_string(), "name": name }))
+                .unwrap_or_default();
         match self.post_bearer("create_agent", session, body, timeout) {
             Ok(_) => Outcome::Done(()),
             Err(outcome) => outcome,

@@ -32,7 +32,9 @@ impl EncodedBatch {
 
     pub fn items(&self) -> impl Iterator<Item = &[u8]> {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(self.ends.iter().copied()).map(|(start, end)| &self.data[start..end])
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(start, end)| &self.data[start..end])
     }
 
     /// Splits off the second half (`len() >= 2`), keeping order: `self` keeps the first.
@@ -40,13 +42,20 @@ impl EncodedBatch {
         let keep = self.ends.len() / 2;
         let cut = self.ends[keep - 1];
         let data = self.data.split_off(cut);
-        let ends = self.ends.split_off(keep).into_iter().map(|end| end - cut).collect();
+        let ends = self
+            .ends
+            .split_off(keep)
+            .into_iter()
+            .map(|end| end - cut)
+            .collect();
         EncodedBatch { data, ends }
     }
 
     /// Joins the items as `prefix item,item,... suffix` into one request body.
     pub fn join(&self, prefix: &[u8], separator: &[u8], suffix: &[u8]) -> Vec<u8> {
-        let mut body = Vec::with_capacity(prefix.len() + self.data.len() + self.len() * separator.len() + suffix.len());
+        let mut body = Vec::with_capacity(
+            prefix.len() + self.data.len() + self.len() * separator.len() + suffix.len(),
+        );
         body.extend_from_slice(prefix);
         for (i, item) in self.items().enumerate() {
             if i > 0 {
@@ -71,7 +80,10 @@ mod tests {
         }
         let second = b.split_half();
         assert_eq!(b.items().collect::<Vec<_>>(), [b"a".as_slice(), b"bb"]);
-        assert_eq!(second.items().collect::<Vec<_>>(), [b"ccc".as_slice(), b"dddd", b"e"]);
+        assert_eq!(
+            second.items().collect::<Vec<_>>(),
+            [b"ccc".as_slice(), b"dddd", b"e"]
+        );
         assert_eq!(second.join(b"[", b",", b"]"), b"[ccc,dddd,e]");
     }
 }

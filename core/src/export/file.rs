@@ -22,7 +22,10 @@ pub struct FileExporter {
 
 impl FileExporter {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        FileExporter { dir: dir.into(), files: HashMap::new() }
+        FileExporter {
+            dir: dir.into(),
+            files: HashMap::new(),
+        }
     }
 
     /// The file a session is written to.
@@ -34,7 +37,10 @@ impl FileExporter {
         if !self.files.contains_key(session_id) {
             std::fs::create_dir_all(&self.dir)?;
             // Append: a forked child (or a resumed session) adds to the same file.
-            let file = OpenOptions::new().create(true).append(true).open(Self::session_path(&self.dir, session_id))?;
+            let file = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(Self::session_path(&self.dir, session_id))?;
             self.files.insert(*session_id, BufWriter::new(file));
         }
         Ok(self.files.get_mut(session_id).expect("inserted above"))
@@ -52,7 +58,11 @@ impl FileExporter {
 fn io_outcome(result: std::io::Result<()>) -> Outcome<()> {
     match result {
         Ok(()) => Outcome::Done(()),
-        Err(err) => Outcome::Retry { status: None, after: None, why: format!("file exporter: {err}") },
+        Err(err) => Outcome::Retry {
+            status: None,
+            after: None,
+            why: format!("file exporter: {err}"),
+        },
     }
 }
 
@@ -68,21 +78,35 @@ impl Exporter for FileExporter {
     }
 
     fn start_session(&mut self, record: &SessionRecord, _timeout: Duration) -> Outcome<Started> {
-        match self.write_line(&record.session_id, &line("session_start", "session", record)) {
+        match self.write_line(
+            &record.session_id,
+            &line("session_start", "session", record),
+        ) {
             Outcome::Done(()) => Outcome::Done(Started { token: None }),
             Outcome::Retry { status, after, why } => Outcome::Retry { status, after, why },
-            _ => Outcome::Rejected { why: "file exporter".into() },
+            _ => Outcome::Rejected {
+                why: "file exporter".into(),
+            },
         }
     }
 
     fn reauthorize(&mut self, session_id: &Uuid, _timeout: Duration) -> Outcome<Started> {
         match self.writer(session_id) {
             Ok(_) => Outcome::Done(Started { token: None }),
-            Err(err) => Outcome::Retry { status: None, after: None, why: format!("file exporter: {err}") },
+            Err(err) => Outcome::Retry {
+                status: None,
+                after: None,
+                why: format!("file exporter: {err}"),
+            },
         }
     }
 
-    fn send_events(&mut self, session: SessionRef<'_>, batch: &EncodedBatch, _timeout: Duration) -> Outcome<()> {
+    fn send_events(
+        &mut self,
+        session: SessionRef<'_>,
+        batch: &EncodedBatch,
+        _timeout: Duration,
+    ) -> Outcome<()> {
         let result = self.writer(session.id).and_then(|w| {
             for item in batch.items() {
                 w.write_all(item)?;
@@ -93,8 +117,18 @@ impl Exporter for FileExporter {
         io_outcome(result)
     }
 
-    fn update_session(&mut self, session: SessionRef<'_>, record: &SessionRecord, ending: bool, _timeout: Duration) -> Outcome<Updated> {
-        let kind = if ending { "session_end" } else { "session_update" };
+    fn update_session(
+        &mut self,
+        session: SessionRef<'_>,
+        record: &SessionRecord,
+        ending: bool,
+        _timeout: Duration,
+    ) -> Outcome<Updated> {
+        let kind = if ending {
+            "session_end"
+        } else {
+            "session_update"
+        };
         let mut outcome = self.write_line(session.id, &line(kind, "session", record));
         if ending && outcome == Outcome::Done(()) {
             if let Some(mut w) = self.files.remove(session.id) {
@@ -104,12 +138,27 @@ impl Exporter for FileExporter {
         match outcome {
             Outcome::Done(()) => Outcome::Done(Updated::default()),
             Outcome::Retry { status, after, why } => Outcome::Retry { status, after, why },
-            _ => Outcome::Rejected { why: "file exporter".into() },
+            _ => Outcome::Rejected {
+                why: "file exporter".into(),
+            },
         }
     }
 
-    fn create_agent(&mut self, session: SessionRef<'_>, agent_id: &Uuid, name: &str, _timeout: Duration) -> Outcome<()> {
-        self.write_line(session.id, &line("agent", "agent", json!({ "id": agent_id.to_string(), "name": name })))
+    fn create_agent(
+        &mut self,
+        session: SessionRef<'_>,
+        agent_id: &Uuid,
+        name: &str,
+        _timeout: Duration,
+    ) -> Outcome<()> {
+        self.write_line(
+            session.id,
+            &line(
+                "agent",
+                "agent",
+                json!({ "id": agent_id.to_string(), "name": name }),
+            ),
+        )
     }
 
     fn flush(&mut self) {

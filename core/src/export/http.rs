@@ -33,7 +33,13 @@ impl HttpTransport {
 
     /// POSTs a JSON body. Non-2xx answers and transport errors come back as an
     /// [`Outcome`] ready for the retry policy. `headers` values are never logged.
-    pub fn post_json(&self, url: &str, headers: &[(&str, &str)], body: Vec<u8>, timeout: Duration) -> Result<Reply, Outcome<()>> {
+    pub fn post_json(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+        timeout: Duration,
+    ) -> Result<Reply, Outcome<()>> {
         let mut request = self
             .agent
             .post(url)
@@ -55,15 +61,26 @@ impl HttpTransport {
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
         // Bounded read: answers are small; a huge one is a broken server.
-        let body = response.body_mut().with_config().limit(4 * 1024 * 1024).read_to_string().unwrap_or_default();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(4 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
         match status {
             200..=299 => Ok(Reply { body }),
-            401 | 403 => Err(Outcome::Unauthorized { why: format!("HTTP {status}") }),
+            401 | 403 => Err(Outcome::Unauthorized {
+                why: format!("HTTP {status}"),
+            }),
             413 => Err(Outcome::TooLarge),
-            408 | 429 | 500..=599 => {
-                Err(Outcome::Retry { status: Some(status), after: retry_after, why: format!("HTTP {status}") })
-            }
-            _ => Err(Outcome::Rejected { why: format!("HTTP {status}: {}", snippet(&body)) }),
+            408 | 429 | 500..=599 => Err(Outcome::Retry {
+                status: Some(status),
+                after: retry_after,
+                why: format!("HTTP {status}"),
+            }),
+            _ => Err(Outcome::Rejected {
+                why: format!("HTTP {status}: {}", snippet(&body)),
+            }),
         }
     }
 }
@@ -76,11 +93,18 @@ impl Default for HttpTransport {
 
 fn classify_transport_error(err: &ureq::Error) -> Outcome<()> {
     match err {
-        ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::InvalidProxyUrl | ureq::Error::RequireHttpsOnly(_) => {
-            Outcome::Rejected { why: format!("request not sendable: {err}") }
-        }
+        ureq::Error::BadUri(_)
+        | ureq::Error::Http(_)
+        | ureq::Error::InvalidProxyUrl
+        | ureq::Error::RequireHttpsOnly(_) => Outcome::Rejected {
+            why: format!("request not sendable: {err}"),
+        },
         // Connection refused/reset, timeouts, DNS, protocol errors: the backend may recover.
-        _ => Outcome::Retry { status: None, after: None, why: err.to_string() },
+        _ => Outcome::Retry {
+            status: None,
+            after: None,
+            why: err.to_string(),
+        },
     }
 }
 
@@ -115,7 +139,10 @@ mod tests {
         assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
         assert_eq!(parse_retry_after("0.5"), Some(Duration::from_millis(500)));
         assert_eq!(parse_retry_after("86400"), Some(MAX_RETRY_AFTER));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("-1"), None);
         assert_eq!(parse_retry_after("soon"), None);
     }

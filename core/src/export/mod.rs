@@ -26,13 +26,21 @@ pub enum Outcome<T> {
     Done(T),
     /// Transient: connect error, timeout, 408, 429, 5xx. `status` is `None` for transport
     /// errors; `after` is the server's `Retry-After`, if any.
-    Retry { status: Option<u16>, after: Option<Duration>, why: String },
+    Retry {
+        status: Option<u16>,
+        after: Option<Duration>,
+        why: String,
+    },
     /// 401/403: the credentials (JWT) must be refreshed before resending.
-    Unauthorized { why: String },
+    Unauthorized {
+        why: String,
+    },
     /// 413: the batch must be split.
     TooLarge,
     /// A definite refusal that resending cannot fix (other 4xx, a malformed answer).
-    Rejected { why: String },
+    Rejected {
+        why: String,
+    },
 }
 
 /// The answer to starting (or re-adopting) a session.
@@ -65,13 +73,29 @@ pub trait Exporter: Send + 'static {
     /// Gets a fresh token for an existing session (after a 401, or in a forked child).
     fn reauthorize(&mut self, session_id: &Uuid, timeout: Duration) -> Outcome<Started>;
 
-    fn send_events(&mut self, session: SessionRef<'_>, batch: &EncodedBatch, timeout: Duration) -> Outcome<()>;
+    fn send_events(
+        &mut self,
+        session: SessionRef<'_>,
+        batch: &EncodedBatch,
+        timeout: Duration,
+    ) -> Outcome<()>;
 
     /// Tag changes (`ending == false`) and the final update (`ending == true`).
-    fn update_session(&mut self, session: SessionRef<'_>, record: &SessionRecord, ending: bool, timeout: Duration)
-    -> Outcome<Updated>;
+    fn update_session(
+        &mut self,
+        session: SessionRef<'_>,
+        record: &SessionRecord,
+        ending: bool,
+        timeout: Duration,
+    ) -> Outcome<Updated>;
 
-    fn create_agent(&mut self, session: SessionRef<'_>, agent_id: &Uuid, name: &str, timeout: Duration) -> Outcome<()>;
+    fn create_agent(
+        &mut self,
+        session: SessionRef<'_>,
+        agent_id: &Uuid,
+        name: &str,
+        timeout: Duration,
+    ) -> Outcome<()>;
 
     /// Makes everything exported so far durable (files are flushed); network exporters
     /// have nothing to do.

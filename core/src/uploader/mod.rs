@@ -25,11 +25,13 @@ use crate::event::Event;
 use crate::export::Exporter;
 use crate::session::SessionShared;
 use crate::wire::SessionRecord;
-pub use stats::{DropReason, Stats};
 use stats::Counters;
+pub use stats::{DropReason, Stats};
 
 /// Room in the channel beyond the event bound, for control messages.
 const CONTROL_SLACK: usize = 1024;
+/// At most this much of a shutdown's time is kept for the worker to report back.
+const REPORT_MARGIN: Duration = Duration::from_millis(200);
 
 /// What `shutdown` achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,20 +55,48 @@ pub struct EndOutcome {
 pub(crate) type StartReply = Result<()>;
 
 pub(crate) enum Message {
-    Event { session: u64, bytes: u32, event: Box<Event> },
+    Event {
+        session: u64,
+        bytes: u32,
+        event: Box<Event>,
+    },
     Control(Box<Control>),
 }
 
 pub(crate) enum Control {
     /// Create the session at the backend; `reply` answers once it is known (or refused).
-    Start { shared: Arc<SessionShared>, record: SessionRecord, reply: Sender<StartReply>, caller_waits_until: Instant },
+    Start {
+        shared: Arc<SessionShared>,
+        record: SessionRecord,
+        reply: Sender<StartReply>,
+        caller_waits_until: Instant,
+    },
     /// A forked child takes over a session it inherited: fresh credentials, same id.
-    Adopt { shared: Arc<SessionShared> },
-    CreateAgent { session: u64, agent_id: Uuid, name: String },
-    Update { session: u64, record: SessionRecord },
-    End { session: u64, record: SessionRecord, reply: Option<Sender<EndOutcome>> },
-    Flush { deadline: Instant, reply: Sender<bool> },
-    Shutdown { deadline: Instant, reply: Sender<ShutdownReport> },
+    Adopt {
+        shared: Arc<SessionShared>,
+    },
+    CreateAgent {
+        session: u64,
+        agent_id: Uuid,
+        name: String,
+    },
+    Update {
+        session: u64,
+        record: SessionRecord,
+    },
+    End {
+        session: u64,
+        record: SessionRecord,
+        reply: Option<Sender<EndOutcome>>,
+    },
+    Flush {
+        deadline: Instant,
+        reply: Sender<bool>,
+    },
+    Shutdown {
+        deadline: Instant,
+        reply: Sender<ShutdownReport>,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -86,17 +116,26 @@ pub(crate) struct Pipeline {
 
 impl Pipeline {
     pub fn start(config: &Config, exporter: Box<dyn Exporter>) -> Result<Pipeline> {
-        let (tx, rx): (Sender<Message>, Receiver<Message>) = bounded(config.max_buffered_events + CONTROL_SLACK);
+        let (tx, rx): (Sender<Message>, Receiver<Message>) =
+            bounded(config.max_buffered_events + CONTROL_SLACK);
         let counters = Arc::new(Counters::default());
         let worker = worker::Worker::new(config, exporter, rx, counters.clone());
         let handle = std::thread::Builder::new()
             .name("agentops-uploader".into())
             .spawn(move || worker.run())
-            .map_err(|e| Error::new(ErrorKind::Io, format!("could not start the uploader thread: {e}")))?;
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("could not start the uploader thread: {e}"),
+                )
+            })?;
         Ok(Pipeline {
             tx,
             counters,
-            limits: Limits { max_events: config.max_buffered_events as u64, max_bytes: config.max_buffered_bytes as u64 },
+            limits: Limits {
+                max_events: config.max_buffered_events as u64,
+                max_bytes: config.max_buffered_bytes as u64,
+            },
             closed: AtomicBool::new(false),
             worker: Mutex::new(Some(handle)),
             report: Mutex::new(None),
@@ -111,18 +150,27 @@ impl Pipeline {
             self.counters.drop_events(DropReason::AfterShutdown, 1);
             return Err(ErrorKind::ShutDown);
         }
-        if !self.counters.try_reserve(bytes, self.limits.max_events, self.limits.max_bytes) {
+        if !self
+            .counters
+            .try_reserve(bytes, self.limits.max_events, self.limits.max_bytes)
+        {
             self.counters.drop_events(DropReason::QueueFull, 1);
             return Err(ErrorKind::QueueFull);
         }
-        let message = Message::Event { session, bytes: bytes as u32, event: Box::new(event) };
+        let message = Message::Event {
+            session,
+            bytes: bytes as u32,
+            event: Box::new(event),
+        };
         match self.tx.try_send(message) {
             Ok(()) => Ok(()),
             Err(err) => {
                 self.counters.release(1, bytes);
                 let (reason, kind) = match err {
                     TrySendError::Full(_) => (DropReason::QueueFull, ErrorKind::QueueFull),
-                    TrySendError::Disconnected(_) => (DropReason::AfterShutdown, ErrorKind::ShutDown),
+                    TrySendError::Disconnected(_) => {
+                        (DropReason::AfterShutdown, ErrorKind::ShutDown)
+                    }
                 };
                 self.counters.drop_events(reason, 1);
                 Err(kind)
@@ -138,7 +186,9 @@ impl Pipeline {
             None => self.tx.try_send(message).is_ok(),
         };
         if !sent {
-            log::warn!("the uploader queue is full or closed; a session update could not be queued");
+            log::warn!(
+                "the uploader queue is full or closed; a session update could not be queued"
+            );
         }
         sent
     }
@@ -166,9 +216,18 @@ impl Pipeline {
             return report;
         }
         let deadline = Instant::now() + timeout;
+        // The worker stops a little earlier than the caller so its report (not a guess
+        // from the counters) is what the caller gets back.
+        let worker_deadline = deadline - (timeout / 10).min(REPORT_MARGIN);
         self.closed.store(true, Ordering::Relaxed);
         let (reply, answer) = bounded(1);
-        let report = if self.control(Control::Shutdown { deadline, reply }, Some(deadline)) {
+        let report = if self.control(
+            Control::Shutdown {
+                deadline: worker_deadline,
+                reply,
+            },
+            Some(deadline),
+        ) {
             answer.recv_deadline(deadline).ok()
         } else {
             None
@@ -183,8 +242,15 @@ impl Pipeline {
             }
             None => {
                 let stats = self.stats();
-                log::warn!("shutdown deadline reached with {} events undelivered", stats.queued);
-                ShutdownReport { completed: false, left: stats.queued, stats }
+                log::warn!(
+                    "shutdown deadline reached with {} events undelivered",
+                    stats.queued
+                );
+                ShutdownReport {
+                    completed: false,
+                    left: stats.queued,
+                    stats,
+                }
             }
         };
         *report_slot = Some(report);

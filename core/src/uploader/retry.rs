@@ -3,11 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use uuid::Uuid;
-
-const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GiveUp {
     Exhausted,
@@ -35,18 +30,18 @@ impl RetryState {
     /// the total retry bound, or after the shutdown deadline.
     pub fn schedule(
         &mut self,
+        policy: &RetryPolicy,
         now: Instant,
         retry_after: Option<Duration>,
-        max_total: Duration,
         hard_deadline: Option<Instant>,
     ) -> Result<(), GiveUp> {
         let first = *self.first_failure.get_or_insert(now);
         self.attempts += 1;
-        let at = now + retry_after.unwrap_or_else(|| backoff(self.attempts));
+        let at = now + retry_after.unwrap_or_else(|| policy.backoff(self.attempts));
         if hard_deadline.is_some_and(|deadline| at > deadline) {
             return Err(GiveUp::Deadline);
         }
-        if at > first + max_total {
+        if at > first + policy.max_total {
             return Err(GiveUp::Exhausted);
         }
         self.next_at = Some(at);
@@ -54,24 +49,49 @@ impl RetryState {
     }
 }
 
-/// 100 ms, 200 ms, 400 ms, ... capped at 5 s, each with ±20 % jitter.
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    let base = INITIAL_BACKOFF.saturating_mul(1u32 << attempt.saturating_sub(1).min(16)).min(MAX_BACKOFF);
-    // uuid's thread-local RNG is already here; no need for another crate for one number.
-    let random = (Uuid::new_v4().as_u64_pair().0 >> 11) as f64 / (1u64 << 53) as f64;
-    base.mul_f64(0.8 + 0.4 * random)
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RetryPolicy {
+    pub initial: Duration,
+    pub max: Duration,
+    /// Bound on the total time one request may spend retrying.
+    pub max_total: Duration,
+}
+
+impl RetryPolicy {
+    /// initial, 2×initial, 4×initial, ... capped at `max`, each with ±20 % jitter.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let base = self
+            .initial
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+            .min(self.max);
+        // uuid's thread-local RNG is already here; no need for another crate for one number.
+        let random = (crate::id::new_id().as_u64_pair().0 >> 11) as f64 / (1u64 << 53) as f64;
+        base.mul_f64(0.8 + 0.4 * random)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const POLICY: RetryPolicy = RetryPolicy {
+        initial: Duration::from_millis(100),
+        max: Duration::from_secs(5),
+        max_total: Duration::from_secs(2),
+    };
+
     #[test]
     fn backoff_grows_is_capped_and_jittered() {
         for attempt in 1..=20 {
-            let base = INITIAL_BACKOFF.saturating_mul(1 << (attempt - 1).min(16)).min(MAX_BACKOFF);
-            let d = backoff(attempt);
-            assert!(d >= base.mul_f64(0.8) && d <= base.mul_f64(1.2), "attempt {attempt}: {d:?}");
+            let base = POLICY
+                .initial
+                .saturating_mul(1 << (attempt - 1).min(16))
+                .min(POLICY.max);
+            let d = POLICY.backoff(attempt);
+            assert!(
+                d >= base.mul_f64(0.8) && d <= base.mul_f64(1.2),
+                "attempt {attempt}: {d:?}"
+            );
         }
     }
 
@@ -79,10 +99,19 @@ mod tests {
     fn gives_up_past_the_total_bound_or_the_deadline() {
         let now = Instant::now();
         let mut r = RetryState::default();
-        assert_eq!(r.schedule(now, Some(Duration::from_secs(1)), Duration::from_secs(2), None), Ok(()));
-        assert_eq!(r.schedule(now, Some(Duration::from_secs(3)), Duration::from_secs(2), None), Err(GiveUp::Exhausted));
+        assert_eq!(
+            r.schedule(&POLICY, now, Some(Duration::from_secs(1)), None),
+            Ok(())
+        );
+        assert_eq!(
+            r.schedule(&POLICY, now, Some(Duration::from_secs(3)), None),
+            Err(GiveUp::Exhausted)
+        );
         let mut r = RetryState::default();
         let deadline = Some(now + Duration::from_millis(500));
-        assert_eq!(r.schedule(now, Some(Duration::from_secs(1)), Duration::from_secs(60), deadline), Err(GiveUp::Deadline));
+        assert_eq!(
+            r.schedule(&POLICY, now, Some(Duration::from_secs(1)), deadline),
+            Err(GiveUp::Deadline)
+        );
     }
 }

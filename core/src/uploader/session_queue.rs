@@ -29,7 +29,12 @@ pub(crate) struct PendingBatch {
 
 impl PendingBatch {
     pub fn new(first_seq: u64) -> Self {
-        PendingBatch { items: EncodedBatch::new(), first_seq, reserved_bytes: 0, item_bytes: Vec::new() }
+        PendingBatch {
+            items: EncodedBatch::new(),
+            first_seq,
+            reserved_bytes: 0,
+            item_bytes: Vec::new(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -39,10 +44,17 @@ impl PendingBatch {
     /// Splits off the second half, preserving order and accounting.
     pub fn split_half(&mut self) -> PendingBatch {
         let items = self.items.split_half();
-        let item_bytes = self.item_bytes.split_off(self.item_bytes.len() - items.len());
+        let item_bytes = self
+            .item_bytes
+            .split_off(self.item_bytes.len() - items.len());
         let moved: u64 = item_bytes.iter().map(|&b| b as u64).sum();
         self.reserved_bytes -= moved;
-        PendingBatch { first_seq: self.first_seq + self.len() as u64, items, reserved_bytes: moved, item_bytes }
+        PendingBatch {
+            first_seq: self.first_seq + self.len() as u64,
+            items,
+            reserved_bytes: moved,
+            item_bytes,
+        }
     }
 }
 
@@ -50,8 +62,15 @@ pub(crate) enum Request {
     Start(SessionRecord),
     Reauthorize,
     Events(PendingBatch),
-    Agent { id: Uuid, name: String },
-    Update { record: SessionRecord, end_reply: Option<Sender<EndOutcome>>, ending: bool },
+    Agent {
+        id: Uuid,
+        name: String,
+    },
+    Update {
+        record: SessionRecord,
+        end_reply: Option<Sender<EndOutcome>>,
+        ending: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +136,9 @@ impl SessionQueue {
 
     /// The head request may be attempted now.
     pub fn is_ready(&self, now: Instant) -> bool {
-        let Some(head) = self.requests.front() else { return false };
+        let Some(head) = self.requests.front() else {
+            return false;
+        };
         if self.retry.is_waiting(now) || matches!(self.phase, Phase::Refused(_)) {
             return false;
         }
@@ -129,7 +150,9 @@ impl SessionQueue {
 
     /// True while the caller of `start_session` still waits for the answer.
     pub fn caller_waiting(&self, now: Instant) -> bool {
-        self.start_reply.as_ref().is_some_and(|(_, until)| now < *until)
+        self.start_reply
+            .as_ref()
+            .is_some_and(|(_, until)| now < *until)
     }
 
     pub fn answer_start(&mut self, result: StartReply) {

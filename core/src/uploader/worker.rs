@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
-use super::retry::GiveUp;
+use super::retry::{GiveUp, RetryPolicy};
 use super::session_queue::{PendingBatch, Phase, Request, SessionQueue};
 use super::stats::{Counters, DropReason};
 use super::{Control, EndOutcome, Message, ShutdownReport};
@@ -48,12 +48,17 @@ pub(crate) struct Worker {
     batch_size: usize,
     max_wait: Duration,
     request_timeout: Duration,
-    max_retry_time: Duration,
+    retry: RetryPolicy,
     default_shutdown: Duration,
 }
 
 impl Worker {
-    pub fn new(config: &Config, exporter: Box<dyn Exporter>, rx: Receiver<Message>, counters: Arc<Counters>) -> Self {
+    pub fn new(
+        config: &Config,
+        exporter: Box<dyn Exporter>,
+        rx: Receiver<Message>,
+        counters: Arc<Counters>,
+    ) -> Self {
         Worker {
             rx,
             exporter,
@@ -67,7 +72,11 @@ impl Worker {
             batch_size: config.max_queue_size,
             max_wait: config.max_wait_time,
             request_timeout: config.request_timeout,
-            max_retry_time: config.max_retry_time,
+            retry: RetryPolicy {
+                initial: config.retry_initial_backoff,
+                max: config.retry_max_backoff,
+                max_total: config.max_retry_time,
+            },
             default_shutdown: config.shutdown_timeout,
         }
     }
@@ -140,7 +149,11 @@ impl Worker {
 
     fn handle(&mut self, message: Message) {
         match message {
-            Message::Event { session, bytes, event } => {
+            Message::Event {
+                session,
+                bytes,
+                event,
+            } => {
                 let seq = self.next_seq;
                 self.next_seq += 1;
                 let Some(q) = self.sessions.get_mut(&session) else {
@@ -154,10 +167,14 @@ impl Worker {
                     self.counters.drop_events(reason, 1);
                     return;
                 }
-                let (batch, _) = q.open.get_or_insert_with(|| (PendingBatch::new(seq), Instant::now()));
+                let (batch, _) = q
+                    .open
+                    .get_or_insert_with(|| (PendingBatch::new(seq), Instant::now()));
                 let exporter = &self.exporter;
                 let session_id = &q.shared.id;
-                batch.items.push_with(|out| exporter.encode_event(&event, session_id, out));
+                batch
+                    .items
+                    .push_with(|out| exporter.encode_event(&event, session_id, out));
                 batch.item_bytes.push(bytes);
                 batch.reserved_bytes += bytes as u64;
                 if batch.len() >= self.batch_size || batch.items.byte_len() >= MAX_BATCH_BYTES {
@@ -170,7 +187,12 @@ impl Worker {
 
     fn handle_control(&mut self, control: Control) {
         match control {
-            Control::Start { shared, record, reply, caller_waits_until } => {
+            Control::Start {
+                shared,
+                record,
+                reply,
+                caller_waits_until,
+            } => {
                 let key = shared.key;
                 let mut q = SessionQueue::new(shared, Request::Start(record));
                 q.start_reply = Some((reply, caller_waits_until));
@@ -178,9 +200,14 @@ impl Worker {
             }
             Control::Adopt { shared } => {
                 let key = shared.key;
-                self.sessions.insert(key, SessionQueue::new(shared, Request::Reauthorize));
+                self.sessions
+                    .insert(key, SessionQueue::new(shared, Request::Reauthorize));
             }
-            Control::CreateAgent { session, agent_id, name } => {
+            Control::CreateAgent {
+                session,
+                agent_id,
+                name,
+            } => {
                 if let Some(q) = self.sessions.get_mut(&session) {
                     // Events recorded before stay before: the agent must exist before any
                     // event that references it (reference issue #386).
@@ -190,10 +217,18 @@ impl Worker {
             }
             Control::Update { session, record } => {
                 if let Some(q) = self.sessions.get_mut(&session) {
-                    q.requests.push_back(Request::Update { record, end_reply: None, ending: false });
+                    q.requests.push_back(Request::Update {
+                        record,
+                        end_reply: None,
+                        ending: false,
+                    });
                 }
             }
-            Control::End { session, record, reply } => {
+            Control::End {
+                session,
+                record,
+                reply,
+            } => {
                 let Some(q) = self.sessions.get_mut(&session) else {
                     if let Some(reply) = reply {
                         let _ = reply.try_send(EndOutcome::default());
@@ -208,12 +243,21 @@ impl Worker {
                     }
                     self.sessions.remove(&session);
                 } else {
-                    q.requests.push_back(Request::Update { record, end_reply: reply, ending: true });
+                    q.requests.push_back(Request::Update {
+                        record,
+                        end_reply: reply,
+                        ending: true,
+                    });
                 }
             }
             Control::Flush { deadline, reply } => {
                 self.sessions.values_mut().for_each(SessionQueue::seal);
-                self.flushes.push(FlushWaiter { target: self.next_seq, deadline, all_delivered: true, reply });
+                self.flushes.push(FlushWaiter {
+                    target: self.next_seq,
+                    deadline,
+                    all_delivered: true,
+                    reply,
+                });
             }
             Control::Shutdown { deadline, reply } => self.begin_shutdown(deadline, reply),
         }
@@ -227,7 +271,10 @@ impl Worker {
     fn seal_due(&mut self, now: Instant) {
         let everything = self.shutdown.is_some();
         for q in self.sessions.values_mut() {
-            if q.open.as_ref().is_some_and(|(_, opened)| everything || now >= *opened + self.max_wait) {
+            if q.open
+                .as_ref()
+                .is_some_and(|(_, opened)| everything || now >= *opened + self.max_wait)
+            {
                 q.seal();
             }
         }
@@ -235,36 +282,56 @@ impl Worker {
 
     /// Round-robin over sessions: the next ready one after the last served.
     fn pick_ready(&self, now: Instant) -> Option<u64> {
-        let ready = self.sessions.iter().filter(|(_, q)| q.is_ready(now)).map(|(k, _)| *k);
-        let (after, first) = ready.fold((None, None), |(after, first): (Option<u64>, Option<u64>), k| {
-            let after = if k > self.last_served { Some(after.map_or(k, |a: u64| a.min(k))) } else { after };
-            (after, Some(first.map_or(k, |f: u64| f.min(k))))
-        });
+        let ready = self
+            .sessions
+            .iter()
+            .filter(|(_, q)| q.is_ready(now))
+            .map(|(k, _)| *k);
+        let (after, first) = ready.fold(
+            (None, None),
+            |(after, first): (Option<u64>, Option<u64>), k| {
+                let after = if k > self.last_served {
+                    Some(after.map_or(k, |a: u64| a.min(k)))
+                } else {
+                    after
+                };
+                (after, Some(first.map_or(k, |f: u64| f.min(k))))
+            },
+        );
         after.or(first)
     }
 
     fn request_timeout(&self, now: Instant) -> Duration {
         match &self.shutdown {
-            Some((deadline, _)) => self.request_timeout.min(deadline.saturating_duration_since(now)),
+            Some((deadline, _)) => self
+                .request_timeout
+                .min(deadline.saturating_duration_since(now)),
             None => self.request_timeout,
         }
     }
 
     fn send_one(&mut self, now: Instant) {
-        let Some(key) = self.pick_ready(now) else { return };
+        let Some(key) = self.pick_ready(now) else {
+            return;
+        };
         self.last_served = key;
         let timeout = self.request_timeout(now);
         if timeout.is_zero() {
             return; // the shutdown deadline has passed; finish_shutdown_if_due reports it
         }
         let hard_deadline = self.shutdown.as_ref().map(|(d, _)| *d);
-        let Some(mut q) = self.sessions.remove(&key) else { return };
+        let Some(mut q) = self.sessions.remove(&key) else {
+            return;
+        };
         let Some(request) = q.requests.pop_front() else {
             self.sessions.insert(key, q);
             return;
         };
         let token = q.token.clone();
-        let session = SessionRef { id: &q.shared.id, token: token.as_deref() };
+        let session = SessionRef {
+            id: &q.shared.id,
+            token: token.as_deref(),
+        };
         // Each arm decides the request's fate; `None` means "resolved, do not put it back".
         let unresolved: Option<Request> = match request {
             Request::Start(record) => match self.exporter.start_session(&record, timeout) {
@@ -277,17 +344,28 @@ impl Worker {
                     None
                 }
                 // While the caller still waits, an HTTP error answer is a definite refusal.
-                Outcome::Retry { status: Some(s), why, .. } if q.caller_waiting(now) && s != 408 && s != 429 => {
+                Outcome::Retry {
+                    status: Some(s),
+                    why,
+                    ..
+                } if q.caller_waiting(now) && s != 408 && s != 429 => {
                     self.refuse(&mut q, DropReason::Rejected, &why);
                     None
                 }
-                Outcome::Retry { after, why, .. } => {
-                    self.retry_or(&mut q, Request::Start(record), after, hard_deadline, now, |w, q| {
-                        w.refuse(q, DropReason::RetriesExhausted, &why)
-                    })
-                }
+                Outcome::Retry { after, why, .. } => self.retry_or(
+                    &mut q,
+                    Request::Start(record),
+                    after,
+                    hard_deadline,
+                    now,
+                    |w, q| w.refuse(q, DropReason::RetriesExhausted, &why),
+                ),
                 Outcome::Unauthorized { why } => {
-                    self.refuse(&mut q, DropReason::AuthFailed, &format!("invalid API key ({why})"));
+                    self.refuse(
+                        &mut q,
+                        DropReason::AuthFailed,
+                        &format!("invalid API key ({why})"),
+                    );
                     None
                 }
                 Outcome::TooLarge => {
@@ -308,82 +386,145 @@ impl Worker {
                     q.retry.reset();
                     None
                 }
-                Outcome::Retry { after, why, .. } => self.retry_or(&mut q, Request::Reauthorize, after, hard_deadline, now, |w, q| {
-                    w.refuse(q, DropReason::RetriesExhausted, &why)
-                }),
+                Outcome::Retry { after, why, .. } => self.retry_or(
+                    &mut q,
+                    Request::Reauthorize,
+                    after,
+                    hard_deadline,
+                    now,
+                    |w, q| w.refuse(q, DropReason::RetriesExhausted, &why),
+                ),
                 Outcome::Unauthorized { why } | Outcome::Rejected { why } => {
-                    self.refuse(&mut q, DropReason::AuthFailed, &format!("re-authorisation refused ({why})"));
+                    self.refuse(
+                        &mut q,
+                        DropReason::AuthFailed,
+                        &format!("re-authorisation refused ({why})"),
+                    );
                     None
                 }
                 Outcome::TooLarge => {
-                    self.refuse(&mut q, DropReason::AuthFailed, "re-authorisation refused (HTTP 413)");
+                    self.refuse(
+                        &mut q,
+                        DropReason::AuthFailed,
+                        "re-authorisation refused (HTTP 413)",
+                    );
                     None
                 }
             },
-            Request::Events(mut batch) => match self.exporter.send_events(session, &batch.items, timeout) {
-                Outcome::Done(()) => {
-                    self.counters.delivered.fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                    self.counters.release(batch.len() as u64, batch.reserved_bytes);
-                    q.retry.reset();
-                    q.fresh_token = false;
-                    None
+            Request::Events(mut batch) => {
+                match self.exporter.send_events(session, &batch.items, timeout) {
+                    Outcome::Done(()) => {
+                        self.counters
+                            .delivered
+                            .fetch_add(batch.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                        self.counters
+                            .release(batch.len() as u64, batch.reserved_bytes);
+                        q.retry.reset();
+                        q.fresh_token = false;
+                        None
+                    }
+                    Outcome::Retry { after, why, .. } => self.retry_or(
+                        &mut q,
+                        Request::Events(batch),
+                        after,
+                        hard_deadline,
+                        now,
+                        |_, q| {
+                            log::warn!("session {}: giving up on a batch of events ({why})", q.id())
+                        },
+                    ),
+                    Outcome::Unauthorized { why } => {
+                        self.reauthorize_then(&mut q, Request::Events(batch), &why)
+                    }
+                    Outcome::TooLarge if batch.len() >= 2 => {
+                        let second = batch.split_half();
+                        q.requests.push_front(Request::Events(second));
+                        q.retry.reset();
+                        Some(Request::Events(batch))
+                    }
+                    Outcome::TooLarge => {
+                        log::warn!(
+                            "session {}: an event is larger than the backend accepts (HTTP 413); dropped",
+                            q.id()
+                        );
+                        self.drop_batch(&batch, DropReason::Rejected);
+                        q.retry.reset();
+                        None
+                    }
+                    Outcome::Rejected { why } => {
+                        log::warn!(
+                            "session {}: the backend rejected a batch of {} events ({why})",
+                            q.id(),
+                            batch.len()
+                        );
+                        self.drop_batch(&batch, DropReason::Rejected);
+                        q.retry.reset();
+                        None
+                    }
                 }
-                Outcome::Retry { after, why, .. } => self.retry_or(&mut q, Request::Events(batch), after, hard_deadline, now, |_, q| {
-                    log::warn!("session {}: giving up on a batch of events ({why})", q.id())
-                }),
-                Outcome::Unauthorized { why } => self.reauthorize_then(&mut q, Request::Events(batch), &why),
-                Outcome::TooLarge if batch.len() >= 2 => {
-                    let second = batch.split_half();
-                    q.requests.push_front(Request::Events(second));
-                    q.retry.reset();
-                    Some(Request::Events(batch))
+            }
+            Request::Agent { id, name } => {
+                match self.exporter.create_agent(session, &id, &name, timeout) {
+                    Outcome::Done(()) => {
+                        q.retry.reset();
+                        None
+                    }
+                    Outcome::Unauthorized { why } => {
+                        self.reauthorize_then(&mut q, Request::Agent { id, name }, &why)
+                    }
+                    Outcome::Retry { after, why, .. } => self.retry_or(
+                        &mut q,
+                        Request::Agent { id, name },
+                        after,
+                        hard_deadline,
+                        now,
+                        |_, q| log::warn!("session {}: could not create an agent ({why})", q.id()),
+                    ),
+                    Outcome::TooLarge | Outcome::Rejected { .. } => {
+                        log::warn!("session {}: the backend refused to create an agent", q.id());
+                        q.retry.reset();
+                        None
+                    }
                 }
-                Outcome::TooLarge => {
-                    log::warn!("session {}: an event is larger than the backend accepts (HTTP 413); dropped", q.id());
-                    self.drop_batch(&batch, DropReason::Rejected);
-                    q.retry.reset();
-                    None
-                }
-                Outcome::Rejected { why } => {
-                    log::warn!("session {}: the backend rejected a batch of {} events ({why})", q.id(), batch.len());
-                    self.drop_batch(&batch, DropReason::Rejected);
-                    q.retry.reset();
-                    None
-                }
-            },
-            Request::Agent { id, name } => match self.exporter.create_agent(session, &id, &name, timeout) {
-                Outcome::Done(()) => {
-                    q.retry.reset();
-                    None
-                }
-                Outcome::Unauthorized { why } => self.reauthorize_then(&mut q, Request::Agent { id, name }, &why),
-                Outcome::Retry { after, why, .. } => self.retry_or(&mut q, Request::Agent { id, name }, after, hard_deadline, now, |_, q| {
-                    log::warn!("session {}: could not create an agent ({why})", q.id())
-                }),
-                Outcome::TooLarge | Outcome::Rejected { .. } => {
-                    log::warn!("session {}: the backend refused to create an agent", q.id());
-                    q.retry.reset();
-                    None
-                }
-            },
-            Request::Update { record, end_reply, ending } => {
-                match self.exporter.update_session(session, &record, ending, timeout) {
+            }
+            Request::Update {
+                record,
+                end_reply,
+                ending,
+            } => {
+                match self
+                    .exporter
+                    .update_session(session, &record, ending, timeout)
+                {
                     Outcome::Done(updated) => {
                         if let Some(cost) = updated.token_cost {
                             q.shared.set_token_cost(cost);
                         }
                         if let Some(reply) = end_reply {
                             let delivered = !q.shared.lost_events();
-                            let _ = reply.try_send(EndOutcome { delivered, token_cost: updated.token_cost });
+                            let _ = reply.try_send(EndOutcome {
+                                delivered,
+                                token_cost: updated.token_cost,
+                            });
                         }
                         q.retry.reset();
                         None
                     }
-                    Outcome::Unauthorized { why } => {
-                        self.reauthorize_then(&mut q, Request::Update { record, end_reply, ending }, &why)
-                    }
+                    Outcome::Unauthorized { why } => self.reauthorize_then(
+                        &mut q,
+                        Request::Update {
+                            record,
+                            end_reply,
+                            ending,
+                        },
+                        &why,
+                    ),
                     Outcome::Retry { after, why, .. } => {
-                        let request = Request::Update { record, end_reply, ending };
+                        let request = Request::Update {
+                            record,
+                            end_reply,
+                            ending,
+                        };
                         self.retry_or(&mut q, request, after, hard_deadline, now, |_, q| {
                             log::warn!("session {}: could not update the session ({why})", q.id())
                         })
@@ -419,9 +560,11 @@ impl Worker {
         now: Instant,
         give_up: impl FnOnce(&mut Self, &mut SessionQueue),
     ) -> Option<Request> {
-        let reason = match q.retry.schedule(now, after, self.max_retry_time, hard_deadline) {
+        let reason = match q.retry.schedule(&self.retry, now, after, hard_deadline) {
             Ok(()) => {
-                self.counters.retried.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.counters
+                    .retried
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return Some(request);
             }
             Err(GiveUp::Exhausted) => DropReason::RetriesExhausted,
@@ -433,7 +576,10 @@ impl Worker {
                 self.drop_batch(&batch, reason);
                 q.shared.mark_lost_events();
             }
-            Request::Update { end_reply: Some(reply), .. } => {
+            Request::Update {
+                end_reply: Some(reply),
+                ..
+            } => {
                 let _ = reply.try_send(EndOutcome::default());
             }
             _ => {}
@@ -444,10 +590,19 @@ impl Worker {
 
     /// A 401: get a fresh JWT and resend — unless the token was just refreshed, in which
     /// case the backend refuses the key itself.
-    fn reauthorize_then(&mut self, q: &mut SessionQueue, request: Request, why: &str) -> Option<Request> {
+    fn reauthorize_then(
+        &mut self,
+        q: &mut SessionQueue,
+        request: Request,
+        why: &str,
+    ) -> Option<Request> {
         if q.fresh_token {
             q.requests.push_front(request);
-            self.refuse(q, DropReason::AuthFailed, &format!("still unauthorised after re-authorising ({why})"));
+            self.refuse(
+                q,
+                DropReason::AuthFailed,
+                &format!("still unauthorised after re-authorising ({why})"),
+            );
             return None;
         }
         q.token = None;
@@ -463,8 +618,14 @@ impl Worker {
     fn refuse(&mut self, q: &mut SessionQueue, reason: DropReason, why: &str) {
         q.phase = Phase::Refused(reason);
         q.shared.set_status(SessionStatus::Refused);
-        let caller_told = q.start_reply.as_ref().is_some_and(|(_, until)| Instant::now() < *until);
-        q.answer_start(Err(Error::new(ErrorKind::SessionRefused, format!("the backend refused the session: {why}"))));
+        let caller_told = q
+            .start_reply
+            .as_ref()
+            .is_some_and(|(_, until)| Instant::now() < *until);
+        q.answer_start(Err(Error::new(
+            ErrorKind::SessionRefused,
+            format!("the backend refused the session: {why}"),
+        )));
         if caller_told {
             log::error!("could not start session {}: {why}", q.id());
         } else {
@@ -478,11 +639,15 @@ impl Worker {
         for request in q.requests.drain(..) {
             match request {
                 Request::Events(batch) => {
-                    self.counters.release(batch.len() as u64, batch.reserved_bytes);
+                    self.counters
+                        .release(batch.len() as u64, batch.reserved_bytes);
                     self.counters.drop_events(reason, batch.len() as u64);
                     self.mark_flushes_failed(batch.first_seq);
                 }
-                Request::Update { end_reply: Some(reply), .. } => {
+                Request::Update {
+                    end_reply: Some(reply),
+                    ..
+                } => {
                     let _ = reply.try_send(EndOutcome::default());
                 }
                 _ => {}
@@ -493,7 +658,8 @@ impl Worker {
     }
 
     fn drop_batch(&mut self, batch: &PendingBatch, reason: DropReason) {
-        self.counters.release(batch.len() as u64, batch.reserved_bytes);
+        self.counters
+            .release(batch.len() as u64, batch.reserved_bytes);
         self.counters.drop_events(reason, batch.len() as u64);
         self.mark_flushes_failed(batch.first_seq);
     }
@@ -510,7 +676,11 @@ impl Worker {
         if self.flushes.is_empty() {
             return;
         }
-        let oldest = self.sessions.values().filter_map(SessionQueue::oldest_pending_seq).min();
+        let oldest = self
+            .sessions
+            .values()
+            .filter_map(SessionQueue::oldest_pending_seq)
+            .min();
         let done = |f: &FlushWaiter| oldest.is_none_or(|seq| seq >= f.target);
         if self.flushes.iter().any(done) {
             self.exporter.flush();
@@ -530,7 +700,9 @@ impl Worker {
 
     /// Ends the worker once everything is sent or the deadline has passed.
     fn finish_shutdown_if_due(&mut self, now: Instant) -> bool {
-        let Some((deadline, _)) = &self.shutdown else { return false };
+        let Some((deadline, _)) = &self.shutdown else {
+            return false;
+        };
         let all_sent = self.sessions.values().all(SessionQueue::is_idle);
         if !all_sent && now < *deadline {
             return false;
@@ -545,21 +717,29 @@ impl Worker {
         }
         for q in self.sessions.values_mut() {
             q.seal();
-            q.answer_start(Err(Error::new(ErrorKind::ShutDown, "the client shut down before the backend answered")));
+            q.answer_start(Err(Error::new(
+                ErrorKind::ShutDown,
+                "the client shut down before the backend answered",
+            )));
             for request in q.requests.drain(..) {
                 match request {
                     Request::Events(batch) => {
-                        self.counters.release(batch.len() as u64, batch.reserved_bytes);
+                        self.counters
+                            .release(batch.len() as u64, batch.reserved_bytes);
                         left += batch.len() as u64;
                     }
-                    Request::Update { end_reply: Some(reply), .. } => {
+                    Request::Update {
+                        end_reply: Some(reply),
+                        ..
+                    } => {
                         let _ = reply.try_send(EndOutcome::default());
                     }
                     _ => {}
                 }
             }
         }
-        self.counters.drop_events(DropReason::ShutdownDeadline, left);
+        self.counters
+            .drop_events(DropReason::ShutdownDeadline, left);
         self.exporter.flush();
         for f in self.flushes.drain(..) {
             let _ = f.reply.try_send(left == 0 && f.all_delivered);
@@ -571,12 +751,24 @@ impl Worker {
                 .filter(|r| stats.dropped(**r) > 0)
                 .map(|r| format!("{}={}", r.as_str(), stats.dropped(*r)))
                 .collect();
-            log::warn!("shutdown: {} events delivered, {} dropped ({})", stats.delivered, stats.dropped_total(), by_reason.join(", "));
+            log::warn!(
+                "shutdown: {} events delivered, {} dropped ({})",
+                stats.delivered,
+                stats.dropped_total(),
+                by_reason.join(", ")
+            );
         } else {
-            log::info!("shutdown: {} events delivered, none dropped", stats.delivered);
+            log::info!(
+                "shutdown: {} events delivered, none dropped",
+                stats.delivered
+            );
         }
         if let Some((_, reply)) = self.shutdown.take() {
-            let _ = reply.try_send(ShutdownReport { completed: left == 0, left, stats });
+            let _ = reply.try_send(ShutdownReport {
+                completed: left == 0,
+                left,
+                stats,
+            });
         }
         true
     }

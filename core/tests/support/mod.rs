@@ -313,3 +313,41 @@ fn encode_query(s: &str) -> String {
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------
+// Client-side helpers shared by the core's integration tests.
+
+/// A syntactically valid API key for the mock (it accepts any key).
+pub const API_KEY: &str = "0b7d2b52-3f4e-4f7a-9a0e-0c6a8f1d2e3b";
+
+/// A client config pointing at `url`, with short timers so tests stay quick. Timeouts
+/// that bound waits are generous: the machine is a shared 2-core box.
+pub fn config(url: &str) -> agentops_core::Config {
+    agentops_core::Config {
+        api_key: Some(API_KEY.to_owned()),
+        endpoint: url.to_owned(),
+        max_wait_time: Duration::from_millis(100),
+        request_timeout: Duration::from_secs(5),
+        max_retry_time: Duration::from_secs(30),
+        retry_max_backoff: Duration::from_millis(300),
+        session_start_timeout: Duration::from_secs(5),
+        session_end_timeout: Duration::from_secs(10),
+        shutdown_timeout: Duration::from_secs(10),
+        ..agentops_core::Config::default()
+    }
+}
+
+impl MockBackend {
+    /// Events the backend accepted for `session_id`, in arrival order.
+    pub fn session_events(&self, session_id: &str) -> Vec<Value> {
+        self.events()["by_session"][session_id]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Number of events accepted for `session_id`.
+    pub fn accepted_for(&self, session_id: &str) -> usize {
+        self.session_events(session_id).len()
+    }
+}

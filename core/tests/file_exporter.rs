@@ -1,0 +1,105 @@
+//! The local JSONL exporter: a file per session, a line per start, event and end.
+
+use std::time::Duration;
+
+use agentops_core::{Client, Config, EndState, ErrorFields, Event, ExporterKind, StartOptions};
+use serde_json::{Value, json};
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("agentops-core-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn file_config(dir: &std::path::Path) -> Config {
+    Config {
+        exporter: Some(ExporterKind::File),
+        export_dir: dir.to_owned(),
+        ..Config::default()
+    }
+}
+
+#[test]
+fn a_session_round_trips_through_its_jsonl_file() {
+    let dir = temp_dir("roundtrip");
+    let client = Client::new(file_config(&dir)).expect("no key needed for files");
+    let session = client
+        .start_session(StartOptions {
+            tags: vec!["offline".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    let action = Event::action("search")
+        .with_params(json!({"q": "rust"}))
+        .with_returns(json!(["a", "b"]));
+    let action_id = action.id;
+    let error = Event::error(ErrorFields {
+        error_type: Some("Timeout".into()),
+        ..Default::default()
+    })
+    .triggered_by(&action);
+    session.record(action).unwrap();
+    session.record(Event::tool("browser")).unwrap();
+    session.record(error).unwrap();
+    let agent = session.create_agent("researcher", None);
+    session
+        .end(EndState::Success, Some("answered".into()))
+        .unwrap();
+
+    let path = dir.join(format!("{}.jsonl", session.id()));
+    let lines: Vec<Value> = std::fs::read_to_string(&path)
+        .expect("the session's file")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "session_start",
+            "event",
+            "event",
+            "event",
+            "agent",
+            "session_end"
+        ]
+    );
+    assert_eq!(lines[0]["session"]["tags"], json!(["offline"]));
+    assert_eq!(lines[1]["event"]["id"], action_id.to_string());
+    assert_eq!(lines[1]["event"]["params"], json!({"q": "rust"}));
+    assert_eq!(lines[2]["event"]["event_type"], "tools");
+    assert_eq!(lines[3]["event"]["trigger_event_id"], action_id.to_string());
+    assert_eq!(lines[4]["agent"]["id"], agent.to_string());
+    assert_eq!(lines[5]["session"]["end_state"], "Success");
+    assert_eq!(lines[5]["session"]["event_counts"]["actions"], 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn events_are_in_the_file_after_flush_even_while_the_session_is_open() {
+    let dir = temp_dir("flush");
+    let client = Client::new(Config {
+        max_wait_time: Duration::from_secs(3600),
+        ..file_config(&dir)
+    })
+    .unwrap();
+    let session = client.start_session(StartOptions::default()).unwrap();
+    session.record(Event::action("x")).unwrap();
+    assert!(client.flush(Duration::from_secs(10)));
+    let text = std::fs::read_to_string(dir.join(format!("{}.jsonl", session.id()))).unwrap();
+    assert_eq!(text.lines().count(), 2, "start + event, flushed to disk");
+    drop(client);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn without_a_key_or_an_explicit_exporter_nothing_starts_and_nothing_is_written() {
+    let dir = temp_dir("nokey");
+    let config = Config {
+        export_dir: dir.clone(),
+        ..Config::default()
+    };
+    let err = Client::new(config).err().expect("refused");
+    assert_eq!(err.kind(), agentops_core::ErrorKind::MissingApiKey);
+    assert!(!dir.exists(), "no directory or file was created");
+}

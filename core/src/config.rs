@@ -198,6 +198,9 @@ impl Config {
                 return Err(invalid(format!("{name} must be greater than zero")));
             }
         }
+        if self.max_buffered_bytes >= 1 << 32 {
+            return Err(invalid("max_buffered_bytes must be below 4 GiB"));
+        }
         if self.retry_initial_backoff > self.retry_max_backoff {
             return Err(invalid(
                 "retry_initial_backoff must not exceed retry_max_backoff",

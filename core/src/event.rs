@@ -6,8 +6,9 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
 use uuid::Uuid;
+
+use crate::json::Json;
 
 use crate::time::Timestamp;
 
@@ -70,16 +71,16 @@ impl EventCategory {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionFields {
     pub action_type: Option<String>,
-    pub logs: Option<Value>,
+    pub logs: Option<Json>,
     pub screenshot: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LlmFields {
     pub thread_id: Option<Uuid>,
-    pub prompt: Option<Value>,
+    pub prompt: Option<Json>,
     pub prompt_tokens: Option<u64>,
-    pub completion: Option<Value>,
+    pub completion: Option<Json>,
     pub completion_tokens: Option<u64>,
     pub model: Option<String>,
     pub cost: Option<f64>,
@@ -88,7 +89,7 @@ pub struct LlmFields {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolFields {
     pub name: Option<String>,
-    pub logs: Option<Value>,
+    pub logs: Option<Json>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -109,7 +110,7 @@ pub struct GenericFields {
     pub result: Option<EndState>,
     pub action_type: Option<String>,
     pub model: Option<String>,
-    pub prompt: Option<Value>,
+    pub prompt: Option<Json>,
     pub tags: Vec<String>,
 }
 
@@ -157,8 +158,8 @@ pub struct Event {
     pub id: Uuid,
     /// Overrides the kind's wire `event_type` (agentops 0.3 lets `ActionEvent("llms")` do so).
     pub event_type: Option<Cow<'static, str>>,
-    pub params: Option<Value>,
-    pub returns: Option<Value>,
+    pub params: Option<Json>,
+    pub returns: Option<Json>,
     pub init_timestamp: Timestamp,
     /// Set to the record time when missing or equal to `init_timestamp` (as in 0.3).
     pub end_timestamp: Option<Timestamp>,
@@ -216,13 +217,27 @@ impl Event {
         event
     }
 
-    pub fn with_params(mut self, params: impl Into<Value>) -> Self {
+    /// `params` from a `Value` (or anything convertible into one).
+    pub fn with_params(mut self, params: impl Into<Json>) -> Self {
         self.params = Some(params.into());
         self
     }
 
-    pub fn with_returns(mut self, returns: impl Into<Value>) -> Self {
+    /// `params` encoded now from any `Serialize` value: cheaper than building a `Value`
+    /// and far more compact while the event waits in the buffer.
+    pub fn with_params_of<T: serde::Serialize + ?Sized>(mut self, params: &T) -> Self {
+        self.params = Some(Json::encode(params));
+        self
+    }
+
+    pub fn with_returns(mut self, returns: impl Into<Json>) -> Self {
         self.returns = Some(returns.into());
+        self
+    }
+
+    /// `returns` encoded now from any `Serialize` value (see [`Event::with_params_of`]).
+    pub fn with_returns_of<T: serde::Serialize + ?Sized>(mut self, returns: &T) -> Self {
+        self.returns = Some(Json::encode(returns));
         self
     }
 
@@ -262,7 +277,12 @@ impl Event {
     pub fn estimated_size(&self) -> usize {
         const FIXED: usize = 220; // id, timestamps, session id, keys and punctuation
         let values = [self.params.as_ref(), self.returns.as_ref()];
-        let mut size = FIXED + values.into_iter().flatten().map(value_size).sum::<usize>();
+        let mut size = FIXED
+            + values
+                .into_iter()
+                .flatten()
+                .map(Json::estimated_size)
+                .sum::<usize>();
         let strings = |items: &[&Option<String>]| {
             items
                 .iter()
@@ -272,15 +292,18 @@ impl Event {
         };
         size += match &self.kind {
             EventKind::Action(a) => {
-                strings(&[&a.action_type, &a.screenshot]) + a.logs.as_ref().map_or(0, value_size)
+                strings(&[&a.action_type, &a.screenshot])
+                    + a.logs.as_ref().map_or(0, Json::estimated_size)
             }
-            EventKind::Tool(t) => strings(&[&t.name]) + t.logs.as_ref().map_or(0, value_size),
+            EventKind::Tool(t) => {
+                strings(&[&t.name]) + t.logs.as_ref().map_or(0, Json::estimated_size)
+            }
             EventKind::Llm(l) => {
                 120 + strings(&[&l.model])
                     + [&l.prompt, &l.completion]
                         .into_iter()
                         .flatten()
-                        .map(value_size)
+                        .map(Json::estimated_size)
                         .sum::<usize>()
             }
             EventKind::Error(e) => {
@@ -294,26 +317,11 @@ impl Event {
             }
             EventKind::Generic(g) => {
                 40 + strings(&[&g.action_type, &g.model])
-                    + g.prompt.as_ref().map_or(0, value_size)
+                    + g.prompt.as_ref().map_or(0, Json::estimated_size)
                     + g.tags.iter().map(|t| t.len() + 3).sum::<usize>()
             }
         };
         size + self.event_type.as_ref().map_or(0, |t| t.len())
-    }
-}
-
-fn value_size(value: &Value) -> usize {
-    match value {
-        Value::Null | Value::Bool(_) => 5,
-        Value::Number(_) => 12,
-        Value::String(s) => s.len() + 2,
-        Value::Array(items) => 2 + items.iter().map(|v| value_size(v) + 1).sum::<usize>(),
-        Value::Object(map) => {
-            2 + map
-                .iter()
-                .map(|(k, v)| k.len() + 4 + value_size(v))
-                .sum::<usize>()
-        }
     }
 }
 

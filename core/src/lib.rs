@@ -14,6 +14,7 @@ pub mod error;
 pub mod event;
 pub mod export;
 pub mod id;
+pub mod json;
 pub mod session;
 pub mod time;
 pub mod uploader;
@@ -26,6 +27,7 @@ pub use event::{
     ActionFields, EndState, ErrorFields, Event, EventCategory, EventKind, GenericFields, LlmFields,
     ToolFields,
 };
+pub use json::Json;
 pub use session::{Analytics, Session, SessionStatus};
 pub use time::Timestamp;
 pub use uploader::{DropReason, EndOutcome, ShutdownReport, Stats};

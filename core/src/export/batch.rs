@@ -8,8 +8,20 @@ pub struct EncodedBatch {
 }
 
 impl EncodedBatch {
+    pub const EMPTY: EncodedBatch = EncodedBatch {
+        data: Vec::new(),
+        ends: Vec::new(),
+    };
+
     pub fn new() -> Self {
         Self::default()
+    }
+
+    pub fn with_capacity(bytes: usize, items: usize) -> Self {
+        EncodedBatch {
+            data: Vec::with_capacity(bytes),
+            ends: Vec::with_capacity(items),
+        }
     }
 
     /// Appends one item produced by `encode` into the shared buffer.

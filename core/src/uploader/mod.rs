@@ -145,7 +145,7 @@ impl Pipeline {
     /// The hot path. Never blocks; on a full buffer the event is dropped and counted.
     #[inline]
     pub fn submit(&self, session: u64, event: Event) -> Result<(), ErrorKind> {
-        let bytes = event.estimated_size() as u64;
+        let bytes = (event.estimated_size() as u64).min(u32::MAX as u64);
         if self.closed.load(Ordering::Relaxed) {
             self.counters.drop_events(DropReason::AfterShutdown, 1);
             return Err(ErrorKind::ShutDown);

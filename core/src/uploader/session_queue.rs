@@ -12,46 +12,84 @@ use uuid::Uuid;
 use super::retry::RetryState;
 use super::stats::DropReason;
 use super::{EndOutcome, StartReply};
-use crate::export::EncodedBatch;
+use crate::event::Event;
+use crate::export::{EncodedBatch, Exporter};
 use crate::session::SessionShared;
 use crate::wire::SessionRecord;
 
-/// Encoded events awaiting delivery, with what is needed to account for them.
+/// Events awaiting delivery, with what is needed to account for them. They stay
+/// structs until the first attempt to send them, then are encoded once (retries and
+/// 413 splits reuse the encoding): a queued event is about as small as its JSON, and
+/// holding one form at a time keeps a burst's peak memory down.
 pub(crate) struct PendingBatch {
-    pub items: EncodedBatch,
+    events: Vec<Box<Event>>,
+    encoded: Option<EncodedBatch>,
     /// Worker sequence number of the first event (flush waits compare against it).
     pub first_seq: u64,
     /// Sum of the callers' size estimates, released from the memory bound on resolution.
     pub reserved_bytes: u64,
     /// Estimates per item, so a split batch releases exactly what it reserved.
-    pub item_bytes: Vec<u32>,
+    item_bytes: Vec<u32>,
 }
 
 impl PendingBatch {
     pub fn new(first_seq: u64) -> Self {
         PendingBatch {
-            items: EncodedBatch::new(),
+            events: Vec::new(),
+            encoded: None,
             first_seq,
             reserved_bytes: 0,
             item_bytes: Vec::new(),
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.items.len()
+    pub fn push(&mut self, event: Box<Event>, estimated_bytes: u32) {
+        self.events.push(event);
+        self.item_bytes.push(estimated_bytes);
+        self.reserved_bytes += estimated_bytes as u64;
     }
 
-    /// Splits off the second half, preserving order and accounting.
+    pub fn len(&self) -> usize {
+        self.item_bytes.len()
+    }
+
+    /// Encodes the events (once; later calls do nothing) and frees the structs.
+    pub fn encode(&mut self, exporter: &dyn Exporter, session_id: &Uuid) {
+        if self.encoded.is_some() {
+            return;
+        }
+        let reserve = self.reserved_bytes as usize + self.reserved_bytes as usize / 10;
+        let mut batch = EncodedBatch::with_capacity(reserve, self.events.len());
+        for event in self.events.drain(..) {
+            batch.push_with(|out| exporter.encode_event(&event, session_id, out));
+        }
+        self.events = Vec::new();
+        self.encoded = Some(batch);
+    }
+
+    /// The encoded batch; empty before [`PendingBatch::encode`].
+    pub fn encoded(&self) -> &EncodedBatch {
+        static EMPTY: EncodedBatch = EncodedBatch::EMPTY;
+        self.encoded.as_ref().unwrap_or(&EMPTY)
+    }
+
+    /// Splits off the second half (after a 413, so the batch is encoded), preserving
+    /// order and accounting.
     pub fn split_half(&mut self) -> PendingBatch {
-        let items = self.items.split_half();
+        let encoded = self
+            .encoded
+            .as_mut()
+            .expect("a batch is encoded before it can be refused as too large");
+        let items = encoded.split_half();
         let item_bytes = self
             .item_bytes
             .split_off(self.item_bytes.len() - items.len());
         let moved: u64 = item_bytes.iter().map(|&b| b as u64).sum();
         self.reserved_bytes -= moved;
         PendingBatch {
+            events: Vec::new(),
+            encoded: Some(items),
             first_seq: self.first_seq + self.len() as u64,
-            items,
             reserved_bytes: moved,
             item_bytes,
         }

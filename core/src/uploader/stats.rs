@@ -71,11 +71,15 @@ impl Stats {
     }
 }
 
+/// Queued events (high 32 bits) and their bytes (low 32 bits) in one word, so the hot
+/// path reserves both with a single atomic add.
+const EVENT_UNIT: u64 = 1 << 32;
+const BYTES_MASK: u64 = EVENT_UNIT - 1;
+
 #[derive(Default)]
 pub(crate) struct Counters {
     pub delivered: AtomicU64,
-    pub queued: AtomicU64,
-    pub queued_bytes: AtomicU64,
+    queued: AtomicU64,
     pub retried: AtomicU64,
     dropped: [AtomicU64; 6],
     first_drop_logged: AtomicBool,
@@ -83,12 +87,13 @@ pub(crate) struct Counters {
 
 impl Counters {
     /// Reserves room for one event; `false` (and nothing changed) when a bound is reached.
+    /// `bytes` and `max_bytes` stay below 4 GiB (`Config::validate` caps the bound).
     #[inline]
     pub fn try_reserve(&self, bytes: u64, max_events: u64, max_bytes: u64) -> bool {
-        let events = self.queued.fetch_add(1, Relaxed) + 1;
-        let total_bytes = self.queued_bytes.fetch_add(bytes, Relaxed) + bytes;
-        if events > max_events || total_bytes > max_bytes {
-            self.release(1, bytes);
+        let add = EVENT_UNIT | bytes.min(BYTES_MASK);
+        let now = self.queued.fetch_add(add, Relaxed) + add;
+        if now >> 32 > max_events || now & BYTES_MASK > max_bytes {
+            self.queued.fetch_sub(add, Relaxed);
             return false;
         }
         true
@@ -96,8 +101,8 @@ impl Counters {
 
     #[inline]
     pub fn release(&self, events: u64, bytes: u64) {
-        self.queued.fetch_sub(events, Relaxed);
-        self.queued_bytes.fetch_sub(bytes, Relaxed);
+        self.queued
+            .fetch_sub(events * EVENT_UNIT + bytes.min(BYTES_MASK), Relaxed);
     }
 
     /// Counts dropped events; the very first drop is logged once (the rest are in stats
@@ -122,8 +127,8 @@ impl Counters {
         }
         Stats {
             delivered: self.delivered.load(Relaxed),
-            queued: self.queued.load(Relaxed),
-            queued_bytes: self.queued_bytes.load(Relaxed),
+            queued: self.queued.load(Relaxed) >> 32,
+            queued_bytes: self.queued.load(Relaxed) & BYTES_MASK,
             retried: self.retried.load(Relaxed),
             dropped,
         }

@@ -22,8 +22,9 @@ use crate::session::SessionStatus;
 
 /// A request body is sealed before it exceeds this, whatever `max_queue_size` says.
 const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
-/// Messages taken off the channel per turn before making the next request.
-const DRAIN_PER_TURN: usize = 16 * 1024;
+/// How long a turn may spend taking messages off the channel before the next request:
+/// the bound keeps requests flowing under a sustained flood.
+const DRAIN_PER_TURN: Duration = Duration::from_millis(50);
 /// The longest the worker sleeps with nothing scheduled.
 const IDLE_WAKE: Duration = Duration::from_secs(1);
 
@@ -108,10 +109,17 @@ impl Worker {
     }
 
     fn drain_channel(&mut self) {
-        for _ in 0..DRAIN_PER_TURN {
-            match self.rx.try_recv() {
-                Ok(message) => self.handle(message),
-                Err(_) => break,
+        let until = Instant::now() + DRAIN_PER_TURN;
+        // Check the clock every 256 messages only: reading it costs as much as encoding.
+        'drain: loop {
+            for _ in 0..256 {
+                match self.rx.try_recv() {
+                    Ok(message) => self.handle(message),
+                    Err(_) => break 'drain,
+                }
+            }
+            if Instant::now() >= until {
+                break;
             }
         }
     }
@@ -170,14 +178,9 @@ impl Worker {
                 let (batch, _) = q
                     .open
                     .get_or_insert_with(|| (PendingBatch::new(seq), Instant::now()));
-                let exporter = &self.exporter;
-                let session_id = &q.shared.id;
-                batch
-                    .items
-                    .push_with(|out| exporter.encode_event(&event, session_id, out));
-                batch.item_bytes.push(bytes);
-                batch.reserved_bytes += bytes as u64;
-                if batch.len() >= self.batch_size || batch.items.byte_len() >= MAX_BATCH_BYTES {
+                batch.push(event, bytes);
+                if batch.len() >= self.batch_size || batch.reserved_bytes >= MAX_BATCH_BYTES as u64
+                {
                     q.seal();
                 }
             }
@@ -412,7 +415,8 @@ impl Worker {
                 }
             },
             Request::Events(mut batch) => {
-                match self.exporter.send_events(session, &batch.items, timeout) {
+                batch.encode(self.exporter.as_ref(), &q.shared.id);
+                match self.exporter.send_events(session, batch.encoded(), timeout) {
                     Outcome::Done(()) => {
                         self.counters
                             .delivered

@@ -1,0 +1,130 @@
+//! Event payloads (`params`, `returns`, prompts, logs): either a `serde_json::Value`, or
+//! JSON text already encoded from any `Serialize` value.
+//!
+//! Buffered events wait in memory while the single uploader thread catches up, and a
+//! `Value` map costs several small allocations (a 2-key object is ~400 bytes). Encoding a
+//! `Serialize` value straight to text is cheaper than building that `Value` and leaves one
+//! compact allocation, so bindings and hot Rust callers use [`Json::encode`]. Ids and
+//! timestamps — half of an event's encoding cost — are still formatted on the worker.
+
+use serde::Serialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// 24 bytes: the `Value` is boxed because it is 72 bytes inline (an event holds several).
+#[derive(Debug, Clone)]
+pub enum Json {
+    Value(Box<Value>),
+    /// Valid JSON text, written verbatim.
+    Encoded(Box<RawValue>),
+}
+
+impl Json {
+    /// Encodes any `Serialize` value now. A value serde cannot encode (a map with
+    /// non-string keys, a failing `Serialize` impl) becomes a placeholder string rather
+    /// than a lost event.
+    pub fn encode<T: Serialize + ?Sized>(value: &T) -> Json {
+        match serde_json::value::to_raw_value(value) {
+            Ok(raw) => Json::Encoded(raw),
+            Err(err) => Json::from(Value::String(format!("<<serialization-error: {err}>>"))),
+        }
+    }
+
+    /// Wraps JSON text produced elsewhere, checking that it is valid.
+    pub fn from_text(text: String) -> Result<Json, serde_json::Error> {
+        RawValue::from_string(text).map(Json::Encoded)
+    }
+
+    /// The payload as a `Value` (parses encoded text; for inspection, not the hot path).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Json::Value(v) => (**v).clone(),
+            Json::Encoded(raw) => serde_json::from_str(raw.get()).unwrap_or(Value::Null),
+        }
+    }
+
+    /// A cheap estimate of the encoded size, for the buffer's byte bound.
+    pub fn estimated_size(&self) -> usize {
+        match self {
+            Json::Value(v) => value_size(v),
+            Json::Encoded(raw) => raw.get().len(),
+        }
+    }
+}
+
+impl PartialEq for Json {
+    fn eq(&self, other: &Json) -> bool {
+        self.to_value() == other.to_value()
+    }
+}
+
+impl<T: Into<Value>> From<T> for Json {
+    fn from(value: T) -> Json {
+        Json::Value(Box::new(value.into()))
+    }
+}
+
+impl Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Value(v) => v.serialize(s),
+            Json::Encoded(raw) => raw.serialize(s),
+        }
+    }
+}
+
+fn value_size(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(_) => 5,
+        Value::Number(_) => 12,
+        Value::String(s) => s.len() + 2,
+        Value::Array(items) => 2 + items.iter().map(|v| value_size(v) + 1).sum::<usize>(),
+        Value::Object(map) => {
+            2 + map
+                .iter()
+                .map(|(k, v)| k.len() + 4 + value_size(v))
+                .sum::<usize>()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn encoded_and_value_payloads_serialise_identically() {
+        #[derive(Serialize)]
+        struct Params<'a> {
+            a: i32,
+            b: &'a str,
+        }
+        let encoded = Json::encode(&Params { a: 1, b: "hello" });
+        let value = Json::from(json!({"a": 1, "b": "hello"}));
+        assert_eq!(
+            serde_json::to_string(&encoded).unwrap(),
+            r#"{"a":1,"b":"hello"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"a":1,"b":"hello"}"#
+        );
+        assert_eq!(encoded, value);
+    }
+
+    #[test]
+    fn unencodable_values_become_a_placeholder_and_bad_text_is_refused() {
+        let mut bad = std::collections::HashMap::new();
+        bad.insert(vec![1u8], 1);
+        let Value::String(s) = Json::encode(&bad).to_value() else {
+            panic!("expected a placeholder")
+        };
+        assert!(s.starts_with("<<serialization-error:"));
+        assert!(Json::from_text("{not json".into()).is_err());
+        assert_eq!(
+            Json::from_text("[1,2]".into()).unwrap().to_value(),
+            json!([1, 2])
+        );
+    }
+}

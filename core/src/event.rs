@@ -70,7 +70,8 @@ impl EventCategory {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionFields {
-    pub action_type: Option<String>,
+    /// A `Cow` so the usual literal names cost no allocation.
+    pub action_type: Option<Cow<'static, str>>,
     pub logs: Option<Json>,
     pub screenshot: Option<String>,
 }
@@ -88,7 +89,7 @@ pub struct LlmFields {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ToolFields {
-    pub name: Option<String>,
+    pub name: Option<Cow<'static, str>>,
     pub logs: Option<Json>,
 }
 
@@ -181,14 +182,14 @@ impl Event {
         }
     }
 
-    pub fn action(action_type: impl Into<String>) -> Self {
+    pub fn action(action_type: impl Into<Cow<'static, str>>) -> Self {
         Self::new(EventKind::Action(ActionFields {
             action_type: Some(action_type.into()),
             ..Default::default()
         }))
     }
 
-    pub fn tool(name: impl Into<String>) -> Self {
+    pub fn tool(name: impl Into<Cow<'static, str>>) -> Self {
         Self::new(EventKind::Tool(ToolFields {
             name: Some(name.into()),
             ..Default::default()
@@ -283,23 +284,18 @@ impl Event {
                 .flatten()
                 .map(Json::estimated_size)
                 .sum::<usize>();
-        let strings = |items: &[&Option<String>]| {
-            items
-                .iter()
-                .filter_map(|s| s.as_ref())
-                .map(|s| s.len() + 16)
-                .sum::<usize>()
-        };
+        let strings =
+            |items: &[Option<&str>]| items.iter().flatten().map(|s| s.len() + 16).sum::<usize>();
         size += match &self.kind {
             EventKind::Action(a) => {
-                strings(&[&a.action_type, &a.screenshot])
+                strings(&[a.action_type.as_deref(), a.screenshot.as_deref()])
                     + a.logs.as_ref().map_or(0, Json::estimated_size)
             }
             EventKind::Tool(t) => {
-                strings(&[&t.name]) + t.logs.as_ref().map_or(0, Json::estimated_size)
+                strings(&[t.name.as_deref()]) + t.logs.as_ref().map_or(0, Json::estimated_size)
             }
             EventKind::Llm(l) => {
-                120 + strings(&[&l.model])
+                120 + strings(&[l.model.as_deref()])
                     + [&l.prompt, &l.completion]
                         .into_iter()
                         .flatten()
@@ -308,15 +304,15 @@ impl Event {
             }
             EventKind::Error(e) => {
                 120 + strings(&[
-                    &e.trigger_event_type,
-                    &e.error_type,
-                    &e.code,
-                    &e.details,
-                    &e.logs,
+                    e.trigger_event_type.as_deref(),
+                    e.error_type.as_deref(),
+                    e.code.as_deref(),
+                    e.details.as_deref(),
+                    e.logs.as_deref(),
                 ])
             }
             EventKind::Generic(g) => {
-                40 + strings(&[&g.action_type, &g.model])
+                40 + strings(&[g.action_type.as_deref(), g.model.as_deref()])
                     + g.prompt.as_ref().map_or(0, Json::estimated_size)
                     + g.tags.iter().map(|t| t.len() + 3).sum::<usize>()
             }

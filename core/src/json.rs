@@ -24,7 +24,37 @@ impl Json {
     /// non-string keys, a failing `Serialize` impl) becomes a placeholder string rather
     /// than a lost event.
     pub fn encode<T: Serialize + ?Sized>(value: &T) -> Json {
-        match serde_json::value::to_raw_value(value) {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        // Serialise into a reused buffer, then copy into one exact-size allocation:
+        // `to_raw_value` starts every value at 128 bytes and shrinks it afterwards, which
+        // costs a reallocation and fragments the heap under a burst.
+        let encoded = SCRATCH.with(|scratch| {
+            let mut buf = scratch.try_borrow_mut().ok()?;
+            buf.clear();
+            let result = serde_json::to_writer(&mut *buf, value);
+            let text = result.map(|()| String::from_utf8_lossy(&buf).into_owned());
+            if buf.capacity() > 64 * 1024 {
+                *buf = Vec::new(); // do not keep a large payload's buffer alive
+            }
+            Some(text)
+        });
+        let text = match encoded {
+            Some(Ok(text)) => text,
+            Some(Err(err)) => {
+                return Json::from(Value::String(format!("<<serialization-error: {err}>>")));
+            }
+            // Re-entered from inside a Serialize impl: fall back to a fresh buffer.
+            None => match serde_json::to_string(value) {
+                Ok(text) => text,
+                Err(err) => {
+                    return Json::from(Value::String(format!("<<serialization-error: {err}>>")));
+                }
+            },
+        };
+        // serde_json wrote it, so it is valid; the check is a cheap scan of the text.
+        match RawValue::from_string(text) {
             Ok(raw) => Json::Encoded(raw),
             Err(err) => Json::from(Value::String(format!("<<serialization-error: {err}>>"))),
         }
@@ -58,11 +88,24 @@ impl PartialEq for Json {
     }
 }
 
-impl<T: Into<Value>> From<T> for Json {
-    fn from(value: T) -> Json {
-        Json::Value(Box::new(value.into()))
+impl From<Value> for Json {
+    fn from(value: Value) -> Json {
+        Json::Value(Box::new(value))
     }
 }
+
+/// Scalars are encoded at once: one small allocation instead of a boxed `Value` plus its
+/// string.
+macro_rules! json_from_scalar {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Json {
+            fn from(value: $t) -> Json {
+                Json::encode(&value)
+            }
+        }
+    )*};
+}
+json_from_scalar!(&str, String, bool, i32, i64, u32, u64, f64);
 
 impl Serialize for Json {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

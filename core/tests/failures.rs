@@ -239,6 +239,7 @@ fn the_memory_bound_drops_and_counts_instead_of_blocking() {
     assert!(stats.queued <= 100, "{stats:?}");
     assert_eq!(stats.dropped(DropReason::QueueFull), refused);
     assert_eq!(stats.queued + stats.dropped(DropReason::QueueFull), 1000);
+    client.shutdown(Duration::from_millis(200));
 
     // The byte bound: one large event fills it.
     let (client, session) = start(&mock, |c| c.max_buffered_bytes = 50_000);
@@ -246,6 +247,8 @@ fn the_memory_bound_drops_and_counts_instead_of_blocking() {
     session.record(big()).unwrap();
     assert!(session.record(big()).is_err());
     assert_eq!(client.stats().dropped(DropReason::QueueFull), 1);
+    // The backend is down: do not let the default shutdown deadline run out at drop.
+    client.shutdown(Duration::from_millis(200));
 }
 
 #[test]

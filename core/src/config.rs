@@ -129,9 +129,11 @@ impl Config {
     /// touching the process environment).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let mut c = Config::default();
-        c.api_key = get("AGENTOPS_API_KEY");
-        c.parent_key = get("AGENTOPS_PARENT_KEY");
+        let mut c = Config {
+            api_key: get("AGENTOPS_API_KEY"),
+            parent_key: get("AGENTOPS_PARENT_KEY"),
+            ..Config::default()
+        };
         if let Some(v) = get("AGENTOPS_API_ENDPOINT") {
             c.endpoint = v;
         }

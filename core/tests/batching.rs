@@ -4,21 +4,11 @@ mod support;
 
 use std::time::Duration;
 
-use agentops_core::{Client, Config, EndState, Event, StartOptions};
+use agentops_core::{EndState, Event};
 use serde_json::json;
-use support::{MockBackend, config};
+use support::{MockBackend, start};
 
 const WAIT: Duration = Duration::from_secs(20);
-
-fn start(mock: &MockBackend, tweak: impl FnOnce(&mut Config)) -> (Client, agentops_core::Session) {
-    let mut c = config(&mock.url());
-    tweak(&mut c);
-    let client = Client::new(c).expect("client");
-    let session = client
-        .start_session(StartOptions::default())
-        .expect("session");
-    (client, session)
-}
 
 fn batch_sizes(mock: &MockBackend) -> Vec<usize> {
     mock.requests(Some("/v2/create_events"))

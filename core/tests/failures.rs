@@ -5,21 +5,11 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use agentops_core::{Client, Config, DropReason, Event, SessionStatus, StartOptions};
+use agentops_core::{Client, DropReason, Event, SessionStatus, StartOptions};
 use serde_json::{Value, json};
-use support::{MockBackend, config};
+use support::{MockBackend, config, start};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn start(mock: &MockBackend, tweak: impl FnOnce(&mut Config)) -> (Client, agentops_core::Session) {
-    let mut c = config(&mock.url());
-    tweak(&mut c);
-    let client = Client::new(c).expect("client");
-    let session = client
-        .start_session(StartOptions::default())
-        .expect("session");
-    (client, session)
-}
 
 fn statuses(mock: &MockBackend, path: &str) -> Vec<Value> {
     mock.requests(Some(path))

@@ -22,6 +22,8 @@ use crate::wire::SessionRecord;
 /// 413 splits reuse the encoding): a queued event is about as small as its JSON, and
 /// holding one form at a time keeps a burst's peak memory down.
 pub(crate) struct PendingBatch {
+    // Boxed as they arrived: unboxing would copy each event and free its box on the worker.
+    #[allow(clippy::vec_box)]
     events: Vec<Box<Event>>,
     encoded: Option<EncodedBatch>,
     /// Worker sequence number of the first event (flush waits compare against it).

@@ -575,19 +575,7 @@ impl Worker {
             Err(GiveUp::Deadline) => DropReason::ShutdownDeadline,
         };
         give_up(self, q);
-        match request {
-            Request::Events(batch) => {
-                self.drop_batch(&batch, reason);
-                q.shared.mark_lost_events();
-            }
-            Request::Update {
-                end_reply: Some(reply),
-                ..
-            } => {
-                let _ = reply.try_send(EndOutcome::default());
-            }
-            _ => {}
-        }
+        self.abandon(request, reason, q);
         q.retry.reset();
         None
     }
@@ -640,25 +628,32 @@ impl Worker {
             );
         }
         q.seal();
-        for request in q.requests.drain(..) {
-            match request {
-                Request::Events(batch) => {
-                    self.counters
-                        .release(batch.len() as u64, batch.reserved_bytes);
-                    self.counters.drop_events(reason, batch.len() as u64);
-                    self.mark_flushes_failed(batch.first_seq);
-                }
-                Request::Update {
-                    end_reply: Some(reply),
-                    ..
-                } => {
-                    let _ = reply.try_send(EndOutcome::default());
-                }
-                _ => {}
-            }
+        let requests: Vec<Request> = q.requests.drain(..).collect();
+        for request in requests {
+            self.abandon(request, reason, q);
         }
         q.shared.mark_lost_events();
         q.retry.reset();
+    }
+
+    /// Gives up on a request: its events are dropped (counted under `reason`) and an end
+    /// waiter learns the end was not delivered. Returns how many events were dropped.
+    fn abandon(&mut self, request: Request, reason: DropReason, q: &SessionQueue) -> u64 {
+        match request {
+            Request::Events(batch) => {
+                self.drop_batch(&batch, reason);
+                q.shared.mark_lost_events();
+                batch.len() as u64
+            }
+            Request::Update {
+                end_reply: Some(reply),
+                ..
+            } => {
+                let _ = reply.try_send(EndOutcome::default());
+                0
+            }
+            _ => 0,
+        }
     }
 
     fn drop_batch(&mut self, batch: &PendingBatch, reason: DropReason) {
@@ -719,31 +714,19 @@ impl Worker {
                 left += 1;
             }
         }
-        for q in self.sessions.values_mut() {
+        self.counters
+            .drop_events(DropReason::ShutdownDeadline, left);
+        for (_, mut q) in std::mem::take(&mut self.sessions) {
             q.seal();
             q.answer_start(Err(Error::new(
                 ErrorKind::ShutDown,
                 "the client shut down before the backend answered",
             )));
-            for request in q.requests.drain(..) {
-                match request {
-                    Request::Events(batch) => {
-                        self.counters
-                            .release(batch.len() as u64, batch.reserved_bytes);
-                        left += batch.len() as u64;
-                    }
-                    Request::Update {
-                        end_reply: Some(reply),
-                        ..
-                    } => {
-                        let _ = reply.try_send(EndOutcome::default());
-                    }
-                    _ => {}
-                }
+            for request in std::mem::take(&mut q.requests) {
+                left += self.abandon(request, DropReason::ShutdownDeadline, &q);
             }
         }
-        self.counters
-            .drop_events(DropReason::ShutdownDeadline, left);
+
         self.exporter.flush();
         for f in self.flushes.drain(..) {
             let _ = f.reply.try_send(left == 0 && f.all_delivered);

@@ -337,6 +337,20 @@ pub fn config(url: &str) -> agentops_core::Config {
     }
 }
 
+/// A client for `mock` (config adjusted by `tweak`) with one started session.
+pub fn start(
+    mock: &MockBackend,
+    tweak: impl FnOnce(&mut agentops_core::Config),
+) -> (agentops_core::Client, agentops_core::Session) {
+    let mut c = config(&mock.url());
+    tweak(&mut c);
+    let client = agentops_core::Client::new(c).expect("client");
+    let session = client
+        .start_session(agentops_core::StartOptions::default())
+        .expect("session");
+    (client, session)
+}
+
 impl MockBackend {
     /// Events the backend accepted for `session_id`, in arrival order.
     pub fn session_events(&self, session_id: &str) -> Vec<Value> {

@@ -178,3 +178,17 @@ fn eight_threads_recording_concurrently_deliver_every_event_once() {
         (THREADS * PER_THREAD) as u64
     );
 }
+
+#[test]
+fn dropping_the_client_delivers_pending_events_and_ends_open_sessions() {
+    let mock = MockBackend::start();
+    let (client, session) = start(&mock, |c| c.max_wait_time = Duration::from_secs(3600));
+    for _ in 0..3 {
+        session.record(Event::action("x")).unwrap();
+    }
+    drop(client); // the session handle outlives it
+    assert_eq!(mock.accepted_for(&session.id().to_string()), 3);
+    let update = &mock.requests(Some("/v2/update_session"))[0]["body"]["session"];
+    assert_eq!(update["end_state_reason"], agentops_core::EXIT_REASON);
+    assert!(session.record(Event::action("late")).is_err());
+}

@@ -267,3 +267,59 @@ fn a_session_the_backend_refuses_after_the_start_bound_drops_its_events_and_coun
     assert!(mock.wait_for(WAIT, || client.stats().dropped(DropReason::AuthFailed) == 3));
     assert!(mock.requests(Some("/v2/create_events")).is_empty());
 }
+
+/// Polls `f` every 10 ms for at most `timeout`.
+fn poll(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let until = Instant::now() + timeout;
+    while Instant::now() < until {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    f()
+}
+
+#[test]
+fn a_backend_refusing_connections_gets_everything_once_it_comes_up() {
+    // A port with nothing listening: connections are refused until the mock takes it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut c = config(&format!("http://127.0.0.1:{port}"));
+    c.session_start_timeout = Duration::from_millis(300);
+    let client = Client::new(c).unwrap();
+    let session = client
+        .start_session(StartOptions::default())
+        .expect("returned after its bound");
+    let ids = record_n(&session, 20);
+    assert!(
+        poll(WAIT, || client.stats().retried >= 2),
+        "connect errors are retried"
+    );
+    let mock = MockBackend::start_with_args(&["--port", &port.to_string()]);
+    assert!(client.flush(WAIT));
+    let got: Vec<String> = mock
+        .session_events(&session.id().to_string())
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(got, ids);
+}
+
+#[test]
+fn a_request_that_times_out_is_retried_and_delivered_once() {
+    let mock = MockBackend::start();
+    let (client, session) = start(&mock, |c| c.request_timeout = Duration::from_millis(500));
+    mock.script("/v2/create_events", json!([{"hang": 3.0}]));
+    let ids = record_n(&session, 5);
+    assert!(client.flush(WAIT));
+    assert_eq!(mock.accepted_for(&session.id().to_string()), ids.len());
+    assert_eq!(
+        statuses(&mock, "/v2/create_events"),
+        [json!("hang"), json!(200)]
+    );
+    assert_eq!(client.stats().retried, 1);
+}

@@ -55,6 +55,21 @@ fn secrets_never_reach_the_logs() {
     log::error!("{err}"); // what a binding would log
     client.shutdown(Duration::from_secs(5));
 
+    // Many drops: the first is logged once, the total at shutdown.
+    let tiny = Client::new(Config {
+        max_buffered_events: 2,
+        max_queue_size: 1,
+        ..config(&mock.url())
+    })
+    .unwrap();
+    mock.rules("/v2/create_events", json!({"down": true}));
+    let tiny_session = tiny.start_session(StartOptions::default()).unwrap();
+    let dropped = (0..10)
+        .filter(|_| tiny_session.record(Event::action("z")).is_err())
+        .count();
+    assert!(dropped >= 8);
+    tiny.shutdown(Duration::from_millis(500));
+
     let jwts: Vec<String> = mock
         .requests(None)
         .iter()
@@ -73,6 +88,19 @@ fn secrets_never_reach_the_logs() {
     assert!(
         lines.iter().any(|l| l.contains("refused by the backend")),
         "the later refusal is logged: {lines:?}"
+    );
+    let first_drop = lines
+        .iter()
+        .filter(|l| l.contains("dropping events (queue_full)"))
+        .count();
+    assert_eq!(first_drop, 1, "the first drop is logged once: {lines:?}");
+    let summary = lines
+        .iter()
+        .find(|l| l.contains("shutdown:") && l.contains("queue_full="))
+        .expect("a shutdown summary");
+    assert!(
+        summary.contains(&format!("queue_full={dropped}")),
+        "{summary}"
     );
     for line in lines.iter() {
         assert!(!line.contains(API_KEY), "API key in log: {line}");

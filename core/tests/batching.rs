@@ -192,3 +192,25 @@ fn dropping_the_client_delivers_pending_events_and_ends_open_sessions() {
     assert_eq!(update["end_state_reason"], agentops_core::EXIT_REASON);
     assert!(session.record(Event::action("late")).is_err());
 }
+
+#[test]
+fn flush_waits_for_session_updates_and_ends_queued_before_it_not_only_events() {
+    let mock = MockBackend::start();
+    mock.script(
+        "/v2/update_session",
+        json!([{"delay": 0.5}, {"delay": 0.5}]),
+    );
+    let (client, session) = start(&mock, |_| {});
+    session.add_tags(["t".to_owned()]);
+    session.record(Event::action("x")).unwrap();
+    session.end_within(EndState::Success, None, None).unwrap(); // queue the end, do not wait
+    assert!(client.flush(WAIT));
+    let updates = mock.requests(Some("/v2/update_session"));
+    assert_eq!(
+        updates.len(),
+        2,
+        "the tag update and the end were sent before flush returned"
+    );
+    assert!(updates.iter().all(|r| r["status"] == 200));
+    assert_eq!(updates[1]["body"]["session"]["end_state"], "Success");
+}

@@ -312,8 +312,9 @@ fn a_backend_refusing_connections_gets_everything_once_it_comes_up() {
 #[test]
 fn a_request_that_times_out_is_retried_and_delivered_once() {
     let mock = MockBackend::start();
-    let (client, session) = start(&mock, |c| c.request_timeout = Duration::from_millis(500));
-    mock.script("/v2/create_events", json!([{"hang": 3.0}]));
+    // The timeout must cut the hang short but never the (loopback-fast) retry.
+    let (client, session) = start(&mock, |c| c.request_timeout = Duration::from_secs(2));
+    mock.script("/v2/create_events", json!([{"hang": 6.0}]));
     let ids = record_n(&session, 5);
     assert!(client.flush(WAIT));
     assert_eq!(mock.accepted_for(&session.id().to_string()), ids.len());

@@ -125,7 +125,9 @@ pub(crate) struct SessionQueue {
     pub token: Option<String>,
     pub phase: Phase,
     pub open: Option<(PendingBatch, Instant)>,
-    pub requests: VecDeque<Request>,
+    /// Requests in order, each with the worker sequence number it was enqueued under
+    /// (events: their first event's), so a flush can wait for everything before it.
+    requests: VecDeque<(u64, Request)>,
     pub retry: RetryState,
     /// Set by a successful re-authorisation; a 401 right after it means the key itself
     /// is refused.
@@ -135,13 +137,13 @@ pub(crate) struct SessionQueue {
 }
 
 impl SessionQueue {
-    pub fn new(shared: Arc<SessionShared>, first: Request) -> Self {
+    pub fn new(shared: Arc<SessionShared>, seq: u64, first: Request) -> Self {
         SessionQueue {
             shared,
             token: None,
             phase: Phase::Starting,
             open: None,
-            requests: VecDeque::from([first]),
+            requests: VecDeque::from([(seq, first)]),
             retry: RetryState::default(),
             fresh_token: false,
             start_reply: None,
@@ -156,17 +158,39 @@ impl SessionQueue {
     /// Moves the batch being filled to the end of the request queue.
     pub fn seal(&mut self) {
         if let Some((batch, _)) = self.open.take() {
-            self.requests.push_back(Request::Events(batch));
+            self.requests
+                .push_back((batch.first_seq, Request::Events(batch)));
         }
     }
 
-    /// Sequence number of the oldest event not yet resolved.
+    pub fn push_back(&mut self, seq: u64, request: Request) {
+        self.requests.push_back((seq, request));
+    }
+
+    pub fn push_front(&mut self, seq: u64, request: Request) {
+        self.requests.push_front((seq, request));
+    }
+
+    pub fn pop_front(&mut self) -> Option<(u64, Request)> {
+        self.requests.pop_front()
+    }
+
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        self.requests
+            .drain(..)
+            .map(|(_, request)| request)
+            .collect()
+    }
+
+    pub fn has_requests(&self) -> bool {
+        !self.requests.is_empty()
+    }
+
+    /// Sequence number of the oldest request or event not yet resolved.
     pub fn oldest_pending_seq(&self) -> Option<u64> {
-        let queued = self.requests.iter().find_map(|r| match r {
-            Request::Events(b) => Some(b.first_seq),
-            _ => None,
-        });
-        queued.or_else(|| self.open.as_ref().map(|(b, _)| b.first_seq))
+        let queued = self.requests.iter().map(|(seq, _)| *seq).min();
+        let open = self.open.as_ref().map(|(b, _)| b.first_seq);
+        queued.into_iter().chain(open).min()
     }
 
     /// Nothing left to send for this session.
@@ -176,7 +200,7 @@ impl SessionQueue {
 
     /// The head request may be attempted now.
     pub fn is_ready(&self, now: Instant) -> bool {
-        let Some(head) = self.requests.front() else {
+        let Some((_, head)) = self.requests.front() else {
             return false;
         };
         if self.retry.is_waiting(now) || matches!(self.phase, Phase::Refused(_)) {

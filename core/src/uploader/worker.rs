@@ -29,7 +29,7 @@ const DRAIN_PER_TURN: Duration = Duration::from_millis(50);
 const IDLE_WAKE: Duration = Duration::from_secs(1);
 
 struct FlushWaiter {
-    /// Events with a sequence number below this were received before the flush.
+    /// Events and requests with a sequence number below this came before the flush.
     target: u64,
     deadline: Instant,
     all_delivered: bool,
@@ -133,6 +133,11 @@ impl Worker {
         }
     }
 
+    fn take_seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq - 1
+    }
+
     fn next_wake(&self, now: Instant) -> Instant {
         let mut wake = now + IDLE_WAKE;
         for q in self.sessions.values() {
@@ -142,7 +147,7 @@ impl Worker {
             if let Some((_, opened)) = &q.open {
                 wake = wake.min(*opened + self.max_wait);
             }
-            if let (Some(at), false) = (q.retry.next_at, q.requests.is_empty()) {
+            if let (Some(at), true) = (q.retry.next_at, q.has_requests()) {
                 wake = wake.min(at);
             }
         }
@@ -162,8 +167,7 @@ impl Worker {
                 bytes,
                 event,
             } => {
-                let seq = self.next_seq;
-                self.next_seq += 1;
+                let seq = self.take_seq();
                 let Some(q) = self.sessions.get_mut(&session) else {
                     log::debug!("event for an unknown or finished session dropped");
                     self.counters.release(1, bytes as u64);
@@ -189,6 +193,9 @@ impl Worker {
     }
 
     fn handle_control(&mut self, control: Control) {
+        // Every control message takes a place in the sequence, so a flush waits for the
+        // session updates and agents queued before it, not only for events.
+        let seq = self.take_seq();
         match control {
             Control::Start {
                 shared,
@@ -197,14 +204,14 @@ impl Worker {
                 caller_waits_until,
             } => {
                 let key = shared.key;
-                let mut q = SessionQueue::new(shared, Request::Start(record));
+                let mut q = SessionQueue::new(shared, seq, Request::Start(record));
                 q.start_reply = Some((reply, caller_waits_until));
                 self.sessions.insert(key, q);
             }
             Control::Adopt { shared } => {
                 let key = shared.key;
                 self.sessions
-                    .insert(key, SessionQueue::new(shared, Request::Reauthorize));
+                    .insert(key, SessionQueue::new(shared, seq, Request::Reauthorize));
             }
             Control::CreateAgent {
                 session,
@@ -215,16 +222,19 @@ impl Worker {
                     // Events recorded before stay before: the agent must exist before any
                     // event that references it (reference issue #386).
                     q.seal();
-                    q.requests.push_back(Request::Agent { id: agent_id, name });
+                    q.push_back(seq, Request::Agent { id: agent_id, name });
                 }
             }
             Control::Update { session, record } => {
                 if let Some(q) = self.sessions.get_mut(&session) {
-                    q.requests.push_back(Request::Update {
-                        record,
-                        end_reply: None,
-                        ending: false,
-                    });
+                    q.push_back(
+                        seq,
+                        Request::Update {
+                            record,
+                            end_reply: None,
+                            ending: false,
+                        },
+                    );
                 }
             }
             Control::End {
@@ -246,11 +256,14 @@ impl Worker {
                     }
                     self.sessions.remove(&session);
                 } else {
-                    q.requests.push_back(Request::Update {
-                        record,
-                        end_reply: reply,
-                        ending: true,
-                    });
+                    q.push_back(
+                        seq,
+                        Request::Update {
+                            record,
+                            end_reply: reply,
+                            ending: true,
+                        },
+                    );
                 }
             }
             Control::Flush { deadline, reply } => {
@@ -326,7 +339,7 @@ impl Worker {
         let Some(mut q) = self.sessions.remove(&key) else {
             return;
         };
-        let Some(request) = q.requests.pop_front() else {
+        let Some((seq, request)) = q.pop_front() else {
             self.sessions.insert(key, q);
             return;
         };
@@ -438,11 +451,11 @@ impl Worker {
                         },
                     ),
                     Outcome::Unauthorized { why } => {
-                        self.reauthorize_then(&mut q, Request::Events(batch), &why)
+                        self.reauthorize_then(&mut q, seq, Request::Events(batch), &why)
                     }
                     Outcome::TooLarge if batch.len() >= 2 => {
                         let second = batch.split_half();
-                        q.requests.push_front(Request::Events(second));
+                        q.push_front(seq, Request::Events(second));
                         q.retry.reset();
                         Some(Request::Events(batch))
                     }
@@ -474,7 +487,7 @@ impl Worker {
                         None
                     }
                     Outcome::Unauthorized { why } => {
-                        self.reauthorize_then(&mut q, Request::Agent { id, name }, &why)
+                        self.reauthorize_then(&mut q, seq, Request::Agent { id, name }, &why)
                     }
                     Outcome::Retry { after, why, .. } => self.retry_or(
                         &mut q,
@@ -516,6 +529,7 @@ impl Worker {
                     }
                     Outcome::Unauthorized { why } => self.reauthorize_then(
                         &mut q,
+                        seq,
                         Request::Update {
                             record,
                             end_reply,
@@ -545,7 +559,7 @@ impl Worker {
             }
         };
         if let Some(request) = unresolved {
-            q.requests.push_front(request);
+            q.push_front(seq, request);
         }
         if q.ended && q.is_idle() {
             return; // finished: forget the session
@@ -585,11 +599,12 @@ impl Worker {
     fn reauthorize_then(
         &mut self,
         q: &mut SessionQueue,
+        seq: u64,
         request: Request,
         why: &str,
     ) -> Option<Request> {
         if q.fresh_token {
-            q.requests.push_front(request);
+            q.push_front(seq, request);
             self.refuse(
                 q,
                 DropReason::AuthFailed,
@@ -600,8 +615,8 @@ impl Worker {
         q.token = None;
         q.phase = Phase::Starting;
         q.retry.reset();
-        q.requests.push_front(request);
-        q.requests.push_front(Request::Reauthorize);
+        q.push_front(seq, request);
+        q.push_front(seq, Request::Reauthorize);
         None
     }
 
@@ -628,8 +643,7 @@ impl Worker {
             );
         }
         q.seal();
-        let requests: Vec<Request> = q.requests.drain(..).collect();
-        for request in requests {
+        for request in q.take_requests() {
             self.abandon(request, reason, q);
         }
         q.shared.mark_lost_events();
@@ -722,7 +736,7 @@ impl Worker {
                 ErrorKind::ShutDown,
                 "the client shut down before the backend answered",
             )));
-            for request in std::mem::take(&mut q.requests) {
+            for request in q.take_requests() {
                 left += self.abandon(request, DropReason::ShutdownDeadline, &q);
             }
         }

@@ -245,8 +245,9 @@ impl Client {
         self.inner.pipeline().flush(timeout)
     }
 
-    /// Ends open sessions as Indeterminate ([`EXIT_REASON`]), delivers what it can and
-    /// stops the uploader, all within `timeout` even if the backend hangs. Idempotent.
+    /// Ends open sessions as Indeterminate ([`EXIT_REASON`]; which ones: see
+    /// [`Client::auto_end_sessions`]), delivers what it can and stops the uploader, all
+    /// within `timeout` even if the backend hangs. Idempotent.
     pub fn shutdown(&self, timeout: Duration) -> ShutdownReport {
         self.shutdown_ending_sessions(timeout, EndState::Indeterminate, EXIT_REASON)
     }
@@ -261,13 +262,39 @@ impl Client {
     ) -> ShutdownReport {
         let deadline = Instant::now() + timeout;
         if !self.inner.shut_down.swap(true, Ordering::AcqRel) {
-            for session in self.sessions() {
-                let _ = session.end_within(state, Some(reason.to_owned()), None);
-            }
+            self.auto_end_sessions(state, reason, None);
         }
         self.inner
             .pipeline()
             .shutdown(deadline.saturating_duration_since(Instant::now()))
+    }
+
+    /// Ends the sessions this process owns because the process is ending (exit, a signal,
+    /// an uncaught exception), then waits at most `wait` for delivery. Leaves alone what
+    /// the user asked to keep (`skip_auto_end_session`) and, in a forked child, the
+    /// sessions inherited from the parent (their events are still delivered). Returns how
+    /// many sessions were ended.
+    pub fn auto_end_sessions(
+        &self,
+        state: EndState,
+        reason: &str,
+        wait: Option<Duration>,
+    ) -> usize {
+        if self.inner.config.skip_auto_end_session {
+            return 0;
+        }
+        let owned: Vec<Session> = self
+            .sessions()
+            .into_iter()
+            .filter(|s| !s.shared().is_inherited())
+            .collect();
+        for session in &owned {
+            let _ = session.end_within(state, Some(reason.to_owned()), None);
+        }
+        if let Some(wait) = wait.filter(|_| !owned.is_empty()) {
+            self.flush(wait);
+        }
+        owned.len()
     }
 
     pub fn is_shut_down(&self) -> bool {
@@ -299,7 +326,7 @@ impl Client {
         let exporter = build_exporter(&self.inner.config, self.inner.exporter);
         let pipeline = Pipeline::start(&self.inner.config, exporter)?;
         for session in &inherited {
-            session.shared().restart();
+            session.shared().adopt_after_fork();
             pipeline.control(
                 Control::Adopt {
                     shared: session.shared().clone(),

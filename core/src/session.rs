@@ -48,6 +48,8 @@ pub(crate) struct SessionShared {
     counts: [AtomicU64; 5],
     token_cost_bits: AtomicU64,
     lost_events: AtomicBool,
+    /// Carried into a forked child: the parent owns it, so the child never ends it.
+    inherited: AtomicBool,
 }
 
 impl SessionShared {
@@ -60,6 +62,7 @@ impl SessionShared {
             counts: Default::default(),
             token_cost_bits: AtomicU64::new(f64::NAN.to_bits()),
             lost_events: AtomicBool::new(false),
+            inherited: AtomicBool::new(false),
         }
     }
 
@@ -79,9 +82,15 @@ impl SessionShared {
         SessionStatus::from_u8(self.status.swap(SessionStatus::Ended as u8, Relaxed))
     }
 
-    /// Back to `Starting` in a forked child that re-adopts the session.
-    pub fn restart(&self) {
+    /// In a forked child: the session is re-adopted (back to `Starting` until its fresh
+    /// JWT arrives) and marked as the parent's.
+    pub fn adopt_after_fork(&self) {
+        self.inherited.store(true, Relaxed);
         self.set_status(SessionStatus::Starting);
+    }
+
+    pub fn is_inherited(&self) -> bool {
+        self.inherited.load(Relaxed)
     }
 
     pub fn counts(&self) -> [u64; 5] {

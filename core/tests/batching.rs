@@ -214,3 +214,13 @@ fn flush_waits_for_session_updates_and_ends_queued_before_it_not_only_events() {
     assert!(updates.iter().all(|r| r["status"] == 200));
     assert_eq!(updates[1]["body"]["session"]["end_state"], "Success");
 }
+
+#[test]
+fn skip_auto_end_session_delivers_at_shutdown_but_leaves_sessions_open() {
+    let mock = MockBackend::start();
+    let (client, session) = start(&mock, |c| c.skip_auto_end_session = true);
+    session.record(Event::action("x")).unwrap();
+    assert!(client.shutdown(WAIT).completed);
+    assert_eq!(mock.accepted_for(&session.id().to_string()), 1);
+    assert!(mock.requests(Some("/v2/update_session")).is_empty());
+}

@@ -23,10 +23,14 @@ fn a_forked_child_records_and_delivers_and_the_parent_is_unaffected() {
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0, "fork failed");
     if pid == 0 {
-        let ok = client.after_fork_in_child().is_ok()
-            && client.stats().queued == 0
+        let own = client
+            .after_fork_in_child()
+            .ok()
+            .and_then(|()| client.start_session(StartOptions::default()).ok());
+        let ok = own.is_some()
             && (0..5).all(|_| session.record(Event::action("child")).is_ok())
-            && client.flush(Duration::from_secs(20))
+            // The child's exit: its own session ends, the inherited one stays open.
+            && client.shutdown(Duration::from_secs(20)).completed
             && client.stats().delivered == 5;
         unsafe { libc::_exit(if ok { 0 } else { 1 }) };
     }
@@ -63,4 +67,25 @@ fn a_forked_child_records_and_delivers_and_the_parent_is_unaffected() {
         "the child re-adopted the session"
     );
     assert_eq!(mock.events()["duplicates"], serde_json::json!([]));
+    let ended: Vec<String> = mock
+        .requests(Some("/v2/update_session"))
+        .iter()
+        .map(|r| {
+            r["body"]["session"]["session_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        ended.len(),
+        1,
+        "only the child's own session was ended by the child's shutdown"
+    );
+    assert_ne!(
+        ended[0],
+        session.id().to_string(),
+        "the inherited session is the parent's to end"
+    );
+    assert_eq!(session.status(), agentops_core::SessionStatus::Running);
 }

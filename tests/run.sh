@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Rust workspace (core against the mock backend) and the
-# mock backend's own tests. Needs only what .ci/run installs (Rust, Python 3 with pytest).
+# Runs every test of the project:
+#   1. the Rust workspace: the core against the mock backend (cargo test);
+#   2. the Python package: built and installed (`pip install .`) into a test venv, then its
+#      pytest suite, the mock backend's own tests, and the stub check of the native module.
+# Needs Rust and Python >= 3.10 with venv; everything else is installed into the venv.
 #
 #   bash tests/run.sh
 set -euo pipefail
@@ -9,5 +12,15 @@ cd "$(dirname "$0")/.."
 echo "== cargo test --workspace"
 cargo test --workspace
 
-echo "== pytest tests/mock_backend"
-python3 -m pytest -q -p no:cacheprovider tests/mock_backend
+VENV=${AGENTOPS_TEST_VENV:-.venv}
+[[ -x $VENV/bin/python ]] || "${PYTHON:-python3}" -m venv "$VENV"
+echo "== pip install .[test] (into $VENV)"
+"$VENV/bin/python" -m pip install -q --upgrade pip
+"$VENV/bin/python" -m pip install -q ".[test]"
+
+echo "== pytest"
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/mock_backend tests/python
+
+echo "== stubs and types: mypy.stubtest agentops._native, mypy python/agentops"
+"$VENV/bin/python" -m mypy.stubtest agentops._native
+"$VENV/bin/python" -m mypy python/agentops

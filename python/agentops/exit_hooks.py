@@ -1,0 +1,191 @@
+"""Process life: exit, signals, uncaught exceptions, fork. Installed once per process by
+the first successful `init()`. Every wait is bounded by the client's `shutdown_timeout`
+(seconds, `init(shutdown_timeout=...)`, default 5) even when the backend hangs, and none
+holds the GIL.
+
+- `atexit`: open sessions end as Indeterminate with the reason "N/A (process exited
+  without calling agentops.end_session(...))", then everything is delivered within the
+  deadline (`skip_auto_end_session=True`: delivered, sessions left open).
+- SIGINT / SIGTERM (main thread only, and only where the handler was Python's default or
+  a Python callable, never over SIG_IGN): open sessions end as Fail with "Signal SIGTERM
+  detected" (or SIGINT), then the previous handler runs; if that was the default action
+  it is restored and the signal re-raised, so the exit status reflects the signal.
+- `sys.excepthook` / `threading.excepthook`: an uncaught exception ends open sessions as
+  Fail with "<message>: <traceback>", then the previous hook runs.
+- `os.fork()` (and multiprocessing's fork start method): the child gets a fresh uploader
+  and keeps recording into the sessions it inherited; at its exit it delivers its events
+  but leaves inherited sessions open (they belong to the parent) and ends only the
+  sessions it started itself (the core's `auto_end_sessions` decides which).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import sys
+import threading
+import traceback
+from typing import Any, Callable, Dict, Optional
+
+from . import _native
+from . import client as _client
+from .log_config import logger
+
+EXIT_REASON: str = _native.EXIT_REASON
+
+_installed = False
+_handling_signal = False
+_previous_signal_handlers: Dict[int, Any] = {}
+_previous_excepthook: Optional[Callable[..., Any]] = None
+_previous_threading_excepthook: Optional[Callable[..., Any]] = None
+
+
+def install() -> None:
+    """Installs the hooks (idempotent; inherited by forked children)."""
+    global _installed, _previous_excepthook, _previous_threading_excepthook
+    if _installed:
+        return
+    _installed = True
+    atexit.register(_at_exit)
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_fork_in_child)
+    _previous_excepthook = sys.excepthook
+    sys.excepthook = _excepthook
+    _previous_threading_excepthook = threading.excepthook
+    threading.excepthook = _threading_excepthook
+    if threading.current_thread() is threading.main_thread():
+        _install_signal_handlers()
+
+
+def _install_signal_handlers() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            previous = signal.getsignal(signum)
+            # Never take over an ignored signal or a handler installed outside Python.
+            if previous is None or previous == signal.SIG_IGN:
+                continue
+            signal.signal(signum, _on_signal)
+            _previous_signal_handlers[signum] = previous
+        except (ValueError, OSError) as e:  # not the main thread / interpreter
+            logger.debug("could not install a %s handler: %r", signum, e)
+
+
+# -- ending sessions ------------------------------------------------------------------------
+# Which sessions end is the core's policy (`auto_end_sessions`): not with
+# skip_auto_end_session, never those a forked child inherited.
+
+def _end_sessions(state: str, reason: str, *, process_ends: bool) -> None:
+    """Ends this process's sessions with `state`/`reason` within each client's
+    `shutdown_timeout`; `process_ends`: the uploader is stopped too."""
+    for c in _client.live_clients():
+        native = c._native
+        if native is None or native.is_shut_down:
+            continue
+        try:
+            if process_ends:
+                native.shutdown_ending_sessions(native.shutdown_timeout, state, reason)
+            else:
+                native.auto_end_sessions(state, reason, native.shutdown_timeout)
+        except Exception as e:
+            logger.debug("ending sessions (%s): %r", reason, e)
+
+
+def _at_exit() -> None:
+    for c in _client.live_clients():
+        native = c._native
+        if native is None or native.is_shut_down:
+            continue
+        timeout = native.shutdown_timeout
+        try:
+            report = native.shutdown(timeout)
+            if not report.get("completed", True):
+                logger.warning(
+                    "exit: %s event(s) could not be delivered within shutdown_timeout=%.1fs",
+                    report.get("left"),
+                    timeout,
+                )
+        except Exception as e:
+            logger.debug("exit: %r", e)
+    # The interpreter is about to finalise: stop routing core logs into Python.
+    _native.disable_log_forwarding()
+
+
+def _on_signal(signum: int, frame: Any) -> Any:
+    global _handling_signal
+    previous = _previous_signal_handlers.get(signum, signal.SIG_DFL)
+    name = signal.Signals(signum).name
+    if not _handling_signal:  # a second Ctrl-C while ending goes straight on
+        _handling_signal = True
+        try:
+            logger.info("%s detected. Ending session...", name)
+            _end_sessions("Fail", f"Signal {name} detected", process_ends=not callable(previous))
+        except Exception as e:  # pragma: no cover
+            logger.debug("signal handler: %r", e)
+        finally:
+            _handling_signal = False
+    if callable(previous):
+        # Python's default SIGINT handler raises KeyboardInterrupt; a user's handler runs.
+        return previous(signum, frame)
+    # The default action: let the signal terminate the process (exit status shows it).
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+    os._exit(128 + signum)  # pragma: no cover - only if the signal did not terminate us
+
+
+def _failure_reason(exc_type: Any, exc_value: Any, exc_tb: Any) -> str:
+    formatted = "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
+    return f"{exc_value}: {formatted}"
+
+
+def _excepthook(exc_type: Any, exc_value: Any, exc_tb: Any) -> None:
+    try:
+        _end_sessions("Fail", _failure_reason(exc_type, exc_value, exc_tb), process_ends=False)
+    except Exception:  # pragma: no cover
+        pass
+    hook = _previous_excepthook or sys.__excepthook__
+    hook(exc_type, exc_value, exc_tb)
+
+
+def _threading_excepthook(args: Any) -> None:
+    if args.exc_type is not SystemExit:
+        try:
+            _end_sessions("Fail", _failure_reason(args.exc_type, args.exc_value, args.exc_traceback), process_ends=False)
+        except Exception:  # pragma: no cover
+            pass
+    hook = _previous_threading_excepthook or threading.__excepthook__
+    hook(args)
+
+
+# -- fork -----------------------------------------------------------------------------------
+
+class _ForkToken:
+    """A weak-referenceable token for multiprocessing's after-fork registry."""
+
+
+_FORK_TOKEN = _ForkToken()
+
+
+def _after_fork_in_child() -> None:
+    for c in _client.live_clients():
+        native = c._native
+        if native is None or native.is_shut_down:
+            continue
+        try:
+            native.after_fork_in_child()
+        except Exception as e:
+            logger.debug("after fork: %r", e)
+    # multiprocessing children leave through os._exit() (no atexit): run our exit step
+    # as one of multiprocessing's own exit finalizers instead.
+    mp_util = sys.modules.get("multiprocessing.util")
+    if mp_util is not None:
+        try:
+            mp_util.register_after_fork(_FORK_TOKEN, _register_multiprocessing_exit)
+        except Exception as e:  # pragma: no cover
+            logger.debug("after fork (multiprocessing): %r", e)
+
+
+def _register_multiprocessing_exit(_token: Any) -> None:
+    mp_util = sys.modules.get("multiprocessing.util")
+    if mp_util is not None:
+        mp_util.Finalize(None, _at_exit, exitpriority=100)

@@ -9,8 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+
 echo "== cargo test --workspace"
-cargo test --workspace
+cargo test --workspace 2>&1 | tee "$LOG"
+rust_passed=$(awk '/^test result:/ {for (i = 1; i < NF; i++) if ($(i+1) == "passed;") n += $i} END {print n + 0}' "$LOG")
 
 VENV=${AGENTOPS_TEST_VENV:-.venv}
 [[ -x $VENV/bin/python ]] || "${PYTHON:-python3}" -m venv "$VENV"
@@ -19,8 +23,12 @@ echo "== pip install .[test] (into $VENV)"
 "$VENV/bin/python" -m pip install -q ".[test]"
 
 echo "== pytest"
-"$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/mock_backend tests/python
+"$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/mock_backend tests/python 2>&1 | tee "$LOG"
+py_passed=$(grep -Eo '[0-9]+ passed' "$LOG" | tail -1 | grep -Eo '[0-9]+')
 
 echo "== stubs and types: mypy.stubtest agentops._native, mypy python/agentops"
 "$VENV/bin/python" -m mypy.stubtest agentops._native
 "$VENV/bin/python" -m mypy python/agentops
+
+# Every step above stops the script on failure, so reaching here means none failed.
+echo "tests: $((rust_passed + py_passed)) passed, 0 failed"

@@ -223,18 +223,8 @@ impl PyClient {
     fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) {
         match self.inner.only_session() {
             Ok(session) => record_into(py, &session, event),
-            Err(_) => {
-                let n = self.inner.sessions().len();
-                if n == 0 {
-                    log::warn!(
-                        "Could not record event - no sessions detected. Create a session by calling agentops.start_session()"
-                    );
-                } else {
-                    log::warn!(
-                        "Could not record event - {n} sessions detected. Use session.record() (or session= on decorators) to choose one"
-                    );
-                }
-            }
+            // The core names the problem (no session, or several).
+            Err(err) => log::warn!("Could not record event - {}", err.message()),
         }
     }
 

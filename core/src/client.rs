@@ -205,9 +205,15 @@ impl Client {
     /// The one open session, for the single-session API of agentops 0.3; an error names
     /// the problem when there are none or several.
     pub fn only_session(&self) -> Result<Session> {
-        let mut sessions = self.sessions();
+        // On the single-session record path: look, and clone just the one handle.
+        let sessions = self
+            .inner
+            .engine()
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         match sessions.len() {
-            1 => Ok(sessions.remove(0)),
+            1 => Ok(sessions[0].clone()),
             0 => Err(Error::new(
                 ErrorKind::InvalidArgument,
                 "no session is running; start one first",

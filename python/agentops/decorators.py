@@ -178,32 +178,29 @@ def _instrument(func: F, cls: Any, name: str, decorator: str) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _event_decorator(name: Any, event_class: Any, api: str, fallback: str) -> Any:
+    """`@api` and `@api("name")` alike: the event is named `name` or after the function."""
+    if callable(name):  # used bare
+        func = name
+        return _instrument(func, event_class, getattr(func, "__name__", fallback), api)
+
+    def decorator(func: F) -> F:
+        return _instrument(func, event_class, str(name or getattr(func, "__name__", fallback)), api)
+
+    return decorator
+
+
 def record_action(event_name: Optional[str] = None, tags: Optional[List[str]] = None) -> Callable[[F], F]:
     """Records each call of the decorated function as an `ActionEvent` whose
     `action_type` is `event_name` (default: the function's name). `tags` is accepted
     for compatibility (action events carry no tags on the wire)."""
-    if callable(event_name) and tags is None:
-        # Used bare: @record_action
-        func = event_name
-        return _instrument(func, ActionEvent, getattr(func, "__name__", "action"), "record_action")  # type: ignore[return-value]
-
-    def decorator(func: F) -> F:
-        return _instrument(func, ActionEvent, str(event_name or getattr(func, "__name__", "action")), "record_action")
-
-    return decorator
+    return _event_decorator(event_name, ActionEvent, "record_action", "action")  # type: ignore[no-any-return]
 
 
 def record_tool(tool_name: Optional[str] = None) -> Callable[[F], F]:
     """Records each call of the decorated function as a `ToolEvent` named `tool_name`
     (default: the function's name)."""
-    if callable(tool_name):
-        func = tool_name
-        return _instrument(func, ToolEvent, getattr(func, "__name__", "tool"), "record_tool")  # type: ignore[return-value]
-
-    def decorator(func: F) -> F:
-        return _instrument(func, ToolEvent, str(tool_name or getattr(func, "__name__", "tool")), "record_tool")
-
-    return decorator
+    return _event_decorator(tool_name, ToolEvent, "record_tool", "tool")  # type: ignore[no-any-return]
 
 
 def record_function(event_name: Optional[str] = None) -> Callable[[F], F]:

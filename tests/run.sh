@@ -26,9 +26,9 @@ echo "== pytest"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/mock_backend tests/python 2>&1 | tee "$LOG"
 py_passed=$(grep -Eo '[0-9]+ passed' "$LOG" | tail -1 | grep -Eo '[0-9]+')
 
-echo "== stubs and types: mypy.stubtest agentops._native, mypy python/agentops"
+echo "== stubs and types: mypy.stubtest agentops._native, mypy bindings-python/python/agentops"
 "$VENV/bin/python" -m mypy.stubtest agentops._native
-"$VENV/bin/python" -m mypy python/agentops
+"$VENV/bin/python" -m mypy bindings-python/python/agentops
 
 # Every step above stops the script on failure, so reaching here means none failed.
 echo "tests: $((rust_passed + py_passed)) passed, 0 failed"

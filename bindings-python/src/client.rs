@@ -1,24 +1,24 @@
-//! `Client`: configuration, the uploader, and the open sessions (one per process is the
-//! norm; the Python package keeps a singleton).
+//! `Client`: the core client (configuration, the uploader, the one registry of open
+//! sessions). The Python package keeps a process-wide singleton around it.
 
 use std::mem::ManuallyDrop;
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use agentops_core::{
-    Client, Config, DropReason, EndState, ExporterKind, ShutdownReport, StartOptions, Stats,
-};
+use agentops_core::{Client, Config, DropReason, EndState, ShutdownReport, StartOptions, Stats};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::errors::{InvalidArgumentError, to_py};
 use crate::events::{record_into, tags_from};
+use crate::options::PyOptions;
 use crate::session::{PySession, parse_end_state};
 use crate::util::{display, uuid_from};
+use crate::wrappers::SessionWrappers;
 
 #[pyclass(module = "agentops._native", name = "Client")]
 pub struct PyClient {
     inner: ManuallyDrop<Client>,
+    wrappers: SessionWrappers,
 }
 
 fn secs(value: Option<f64>, name: &str) -> PyResult<Option<Duration>> {
@@ -56,150 +56,63 @@ fn report_dict<'py>(py: Python<'py>, r: &ShutdownReport) -> PyResult<Bound<'py, 
     Ok(d)
 }
 
-fn exporter_name(kind: ExporterKind) -> &'static str {
-    match kind {
-        ExporterKind::AgentOps => "agentops",
-        ExporterKind::File => "file",
-    }
-}
-
-/// The configuration the environment gives (`AGENTOPS_*`), as a dict.
-#[pyfunction]
-pub fn config_from_env(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    let c = Config::from_env().map_err(to_py)?;
-    let d = PyDict::new(py);
-    d.set_item("api_key", c.api_key)?;
-    d.set_item("parent_key", c.parent_key)?;
-    d.set_item("endpoint", c.endpoint)?;
-    d.set_item("exporter", c.exporter.map(exporter_name))?;
-    d.set_item("export_dir", c.export_dir.display().to_string())?;
-    d.set_item("max_wait_time", c.max_wait_time.as_millis() as u64)?;
-    d.set_item("max_queue_size", c.max_queue_size)?;
-    d.set_item("env_data_opt_out", c.env_data_opt_out)?;
-    Ok(d)
-}
-
 impl PyClient {
-    fn client(&self) -> &Client {
-        &self.inner
+    fn config(&self) -> std::sync::Arc<Config> {
+        self.inner.config()
     }
 
-    fn export_dir(&self) -> Option<PathBuf> {
-        (self.inner.exporter() == ExporterKind::File)
-            .then(|| self.inner.config().export_dir.clone())
+    fn wrap<'py>(
+        &self,
+        py: Python<'py>,
+        session: agentops_core::Session,
+    ) -> PyResult<Bound<'py, PySession>> {
+        self.wrappers.wrap(py, session)
     }
 
-    fn wrap(&self, py: Python<'_>, session: agentops_core::Session) -> PyResult<PySession> {
-        PySession::new(py, session, self.export_dir())
+    fn timeout_or(&self, timeout: Option<f64>, default: Duration) -> PyResult<Duration> {
+        Ok(secs(timeout, "timeout")?.unwrap_or(default))
     }
 }
 
 #[pymethods]
 impl PyClient {
-    /// Builds the configuration from the `AGENTOPS_*` environment, overrides it with the
-    /// given values, validates it and starts the uploader thread. Raises
+    /// Builds the configuration (defaults, then the `AGENTOPS_*` environment, then
+    /// `options`), validates it and starts the uploader thread. Raises
     /// `MissingApiKeyError` when there is no API key and no file exporter (nothing is
-    /// started then), `ConfigError` for invalid values. Durations are in seconds except
-    /// `max_wait_time` (milliseconds, as in agentops 0.3).
+    /// started then), `ConfigError` for invalid values.
     #[new]
-    #[pyo3(signature = (*, api_key=None, parent_key=None, endpoint=None, max_wait_time=None, max_queue_size=None, default_tags=None, exporter=None, export_dir=None, env_data_opt_out=None, auto_start_session=None, skip_auto_end_session=None, instrument_llm_calls=None, max_buffered_events=None, max_buffered_bytes=None, request_timeout=None, max_retry_time=None, session_start_timeout=None, session_end_timeout=None, shutdown_timeout=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        api_key: Option<String>,
-        parent_key: Option<String>,
-        endpoint: Option<String>,
-        max_wait_time: Option<u64>,
-        max_queue_size: Option<usize>,
-        default_tags: Option<&Bound<'_, PyAny>>,
-        exporter: Option<String>,
-        export_dir: Option<PathBuf>,
-        env_data_opt_out: Option<bool>,
-        auto_start_session: Option<bool>,
-        skip_auto_end_session: Option<bool>,
-        instrument_llm_calls: Option<bool>,
-        max_buffered_events: Option<usize>,
-        max_buffered_bytes: Option<usize>,
-        request_timeout: Option<f64>,
-        max_retry_time: Option<f64>,
-        session_start_timeout: Option<f64>,
-        session_end_timeout: Option<f64>,
-        shutdown_timeout: Option<f64>,
-    ) -> PyResult<Self> {
-        let mut c = Config::from_env().map_err(to_py)?;
-        let key = |k: Option<String>| k.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty());
-        if let Some(k) = key(api_key) {
-            c.api_key = Some(k);
+    #[pyo3(signature = (options=None))]
+    fn new(options: Option<PyRef<'_, PyOptions>>) -> PyResult<Self> {
+        let config = match options {
+            Some(o) => o.inner.build(),
+            None => Config::from_env(),
         }
-        if let Some(k) = key(parent_key) {
-            c.parent_key = Some(k);
-        }
-        if let Some(e) = endpoint {
-            c.endpoint = e;
-        }
-        if let Some(ms) = max_wait_time {
-            c.max_wait_time = Duration::from_millis(ms);
-        }
-        if let Some(n) = max_queue_size {
-            c.max_queue_size = n;
-        }
-        if default_tags.is_some() {
-            c.default_tags = tags_from(default_tags);
-        }
-        if let Some(e) = exporter {
-            c.exporter = Some(ExporterKind::parse(&e).map_err(to_py)?);
-        }
-        if let Some(d) = export_dir {
-            c.export_dir = d;
-        }
-        if let Some(v) = env_data_opt_out {
-            c.env_data_opt_out = v;
-        }
-        if let Some(v) = auto_start_session {
-            c.auto_start_session = v;
-        }
-        if let Some(v) = skip_auto_end_session {
-            c.skip_auto_end_session = v;
-        }
-        if let Some(v) = instrument_llm_calls {
-            c.instrument_llm_calls = v;
-        }
-        if let Some(n) = max_buffered_events {
-            c.max_buffered_events = n;
-        }
-        if let Some(n) = max_buffered_bytes {
-            c.max_buffered_bytes = n;
-        }
-        if let Some(d) = secs(request_timeout, "request_timeout")? {
-            c.request_timeout = d;
-        }
-        if let Some(d) = secs(max_retry_time, "max_retry_time")? {
-            c.max_retry_time = d;
-        }
-        if let Some(d) = secs(session_start_timeout, "session_start_timeout")? {
-            c.session_start_timeout = d;
-        }
-        if let Some(d) = secs(session_end_timeout, "session_end_timeout")? {
-            c.session_end_timeout = d;
-        }
-        if let Some(d) = secs(shutdown_timeout, "shutdown_timeout")? {
-            c.shutdown_timeout = d;
-        }
-        let client = Client::with_sdk_language(c, "python").map_err(to_py)?;
+        .map_err(to_py)?;
+        let client = Client::with_sdk_language(config, "python").map_err(to_py)?;
         Ok(PyClient {
             inner: ManuallyDrop::new(client),
+            wrappers: SessionWrappers::default(),
         })
+    }
+
+    /// Applies new options (over the environment) to future sessions; raises
+    /// `InvalidArgumentError` while a session is open, `ConfigError` for bad values.
+    fn reconfigure(&self, py: Python<'_>, options: PyRef<'_, PyOptions>) -> PyResult<()> {
+        let config = options.inner.build().map_err(to_py)?;
+        let client = &*self.inner;
+        py.detach(|| client.reconfigure(config)).map_err(to_py)
     }
 
     /// Starts a session; waits at most `session_start_timeout` for the backend (without
     /// holding the GIL). Raises `SessionRefusedError` if the backend refuses within it,
     /// `InvalidArgumentError` for an `inherited_session_id` that is not a UUID.
     #[pyo3(signature = (tags=None, inherited_session_id=None))]
-    fn start_session(
+    fn start_session<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         tags: Option<&Bound<'_, PyAny>>,
         inherited_session_id: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PySession> {
+    ) -> PyResult<Bound<'py, PySession>> {
         let inherited = match inherited_session_id.filter(|i| !i.is_none()) {
             None => None,
             Some(id) => Some(uuid_from(id).ok_or_else(|| {
@@ -213,7 +126,7 @@ impl PyClient {
             tags: tags_from(tags),
             inherited_session_id: inherited,
         };
-        let client = self.client();
+        let client = &*self.inner;
         let session = py.detach(|| client.start_session(options)).map_err(to_py)?;
         self.wrap(py, session)
     }
@@ -223,12 +136,18 @@ impl PyClient {
     fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) {
         match self.inner.only_session() {
             Ok(session) => record_into(py, &session, event),
-            // The core names the problem (no session, or several).
             Err(err) => log::warn!("Could not record event - {}", err.message()),
         }
     }
 
-    /// Open sessions, oldest first (new wrapper objects).
+    /// The only open session; raises `InvalidArgumentError` naming the problem (none, or
+    /// several) otherwise.
+    fn only_session<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PySession>> {
+        let session = self.inner.only_session().map_err(to_py)?;
+        self.wrap(py, session)
+    }
+
+    /// Open sessions, oldest first.
     fn sessions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let items = self
             .inner
@@ -240,45 +159,54 @@ impl PyClient {
     }
 
     fn session_count(&self) -> usize {
-        self.inner.sessions().len()
+        self.inner.session_count()
     }
 
-    /// Ends every open session and waits at most `timeout` seconds in total (default:
-    /// `session_end_timeout`) for their events and final updates, without holding the
-    /// GIL. Returns how many sessions were ended.
-    #[pyo3(signature = (end_state=None, end_state_reason=None, timeout=None))]
+    /// The open session with this id (a `uuid.UUID` or its string), or `None`.
+    fn get_session<'py>(
+        &self,
+        py: Python<'py>,
+        session_id: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PySession>>> {
+        let Some(id) = uuid_from(session_id) else {
+            return Ok(None);
+        };
+        self.inner
+            .get_session(id)
+            .map(|s| self.wrap(py, s))
+            .transpose()
+    }
+
+    /// Registers an agent with the only open session; with none or several open, with
+    /// the next session started. Returns its id as a string (generated unless given).
+    #[pyo3(signature = (name, agent_id=None))]
+    fn create_agent(&self, name: &Bound<'_, PyAny>, agent_id: Option<&Bound<'_, PyAny>>) -> String {
+        let id = agent_id.and_then(uuid_from);
+        self.inner.create_agent(&display(name), id).to_string()
+    }
+
+    /// Ends every open session (default: Indeterminate), waiting at most
+    /// `session_end_timeout` in total without holding the GIL. Returns how many ended.
+    #[pyo3(signature = (end_state=None, end_state_reason=None))]
     fn end_all_sessions(
         &self,
         py: Python<'_>,
         end_state: Option<&Bound<'_, PyAny>>,
         end_state_reason: Option<String>,
-        timeout: Option<f64>,
-    ) -> PyResult<usize> {
+    ) -> usize {
         let Some(state) = parse_end_state(end_state) else {
-            return Ok(0);
+            return 0;
         };
-        let timeout = secs(timeout, "timeout")?.unwrap_or(self.inner.config().session_end_timeout);
-        let client = self.client();
-        Ok(py.detach(|| {
-            let deadline = Instant::now() + timeout;
-            client
-                .sessions()
-                .iter()
-                .filter(|s| {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    s.end_within(state, end_state_reason.clone(), Some(left))
-                        .is_ok()
-                })
-                .count()
-        }))
+        let client = &*self.inner;
+        py.detach(|| client.end_all_sessions(state, end_state_reason).len())
     }
 
     /// Waits until everything recorded so far is delivered, at most `timeout` seconds
     /// (default: `shutdown_timeout`), without holding the GIL. `True` if all of it was.
     #[pyo3(signature = (timeout=None))]
     fn flush(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
-        let timeout = secs(timeout, "timeout")?.unwrap_or(self.inner.config().shutdown_timeout);
-        let client = self.client();
+        let timeout = self.timeout_or(timeout, self.config().shutdown_timeout)?;
+        let client = &*self.inner;
         Ok(py.detach(|| client.flush(timeout)))
     }
 
@@ -288,8 +216,8 @@ impl PyClient {
     /// GIL while waiting.
     #[pyo3(signature = (timeout=None))]
     fn shutdown<'py>(&self, py: Python<'py>, timeout: Option<f64>) -> PyResult<Bound<'py, PyDict>> {
-        let timeout = secs(timeout, "timeout")?.unwrap_or(self.inner.config().shutdown_timeout);
-        let client = self.client();
+        let timeout = self.timeout_or(timeout, self.config().shutdown_timeout)?;
+        let client = &*self.inner;
         let report = py.detach(|| client.shutdown(timeout));
         report_dict(py, &report)
     }
@@ -304,9 +232,9 @@ impl PyClient {
         end_state: &Bound<'py, PyAny>,
         end_state_reason: String,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let timeout = secs(timeout, "timeout")?.unwrap_or(self.inner.config().shutdown_timeout);
+        let timeout = self.timeout_or(timeout, self.config().shutdown_timeout)?;
         let state = parse_end_state(Some(end_state)).unwrap_or(EndState::Fail);
-        let client = self.client();
+        let client = &*self.inner;
         let report =
             py.detach(|| client.shutdown_ending_sessions(timeout, state, &end_state_reason));
         report_dict(py, &report)
@@ -330,9 +258,9 @@ impl PyClient {
         end_state_reason: String,
         timeout: Option<f64>,
     ) -> PyResult<usize> {
-        let timeout = secs(timeout, "timeout")?.unwrap_or(self.inner.config().session_end_timeout);
+        let timeout = self.timeout_or(timeout, self.config().session_end_timeout)?;
         let state = parse_end_state(Some(end_state)).unwrap_or(EndState::Fail);
-        let client = self.client();
+        let client = &*self.inner;
         Ok(py.detach(|| client.auto_end_sessions(state, &end_state_reason, Some(timeout))))
     }
 
@@ -345,74 +273,45 @@ impl PyClient {
         self.inner.is_shut_down()
     }
 
+    /// `"agentops"` or `"file"`.
     #[getter]
     fn exporter(&self) -> &'static str {
-        exporter_name(self.inner.exporter())
-    }
-
-    #[getter]
-    fn export_dir_path(&self) -> Option<String> {
-        self.export_dir().map(|d| d.display().to_string())
+        self.inner.exporter().map_or("custom", |e| e.as_str())
     }
 
     #[getter]
     fn api_key(&self) -> Option<String> {
-        self.inner.config().api_key.clone()
+        self.config().api_key.clone()
     }
 
     #[getter]
     fn parent_key(&self) -> Option<String> {
-        self.inner.config().parent_key.clone()
-    }
-
-    #[getter]
-    fn endpoint(&self) -> String {
-        self.inner.config().endpoint.clone()
-    }
-
-    #[getter]
-    fn max_wait_time(&self) -> u64 {
-        self.inner.config().max_wait_time.as_millis() as u64
-    }
-
-    #[getter]
-    fn max_queue_size(&self) -> usize {
-        self.inner.config().max_queue_size
+        self.config().parent_key.clone()
     }
 
     #[getter]
     fn default_tags(&self) -> Vec<String> {
-        self.inner.config().default_tags.clone()
+        self.config().default_tags.clone()
     }
 
     #[getter]
     fn shutdown_timeout(&self) -> f64 {
-        self.inner.config().shutdown_timeout.as_secs_f64()
-    }
-
-    #[getter]
-    fn session_end_timeout(&self) -> f64 {
-        self.inner.config().session_end_timeout.as_secs_f64()
+        self.config().shutdown_timeout.as_secs_f64()
     }
 
     #[getter]
     fn auto_start_session(&self) -> bool {
-        self.inner.config().auto_start_session
+        self.config().auto_start_session
     }
 
     #[getter]
     fn skip_auto_end_session(&self) -> bool {
-        self.inner.config().skip_auto_end_session
+        self.config().skip_auto_end_session
     }
 
     #[getter]
     fn instrument_llm_calls(&self) -> bool {
-        self.inner.config().instrument_llm_calls
-    }
-
-    #[getter]
-    fn env_data_opt_out(&self) -> bool {
-        self.inner.config().env_data_opt_out
+        self.config().instrument_llm_calls
     }
 
     fn __repr__(&self) -> String {

@@ -13,7 +13,8 @@
 //! Dict keys that are not strings become `str(key)`; non-finite floats become `null`;
 //! integers beyond 64 bits become floats.
 
-use agentops_core::json::Json;
+use agentops_core::Json;
+use agentops_core::event::json::placeholder;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -53,7 +54,7 @@ pub fn opt_json(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<Json> {
 /// JSON text of any Python value (never fails).
 pub fn to_json_text(obj: &Bound<'_, PyAny>) -> String {
     serde_json::to_string(&PyJson::new(obj))
-        .unwrap_or_else(|e| format!("\"<<serialization-error: {e}>>\""))
+        .unwrap_or_else(|e| Value::String(placeholder::serialization_error(e)).to_string())
 }
 
 fn key_text(k: &Bound<'_, PyAny>) -> String {
@@ -93,7 +94,7 @@ impl Serialize for PyJson<'_, '_> {
         }
         let depth = self.depth + 1;
         if depth > MAX_DEPTH {
-            return s.serialize_str("<<serialization-error: nested too deeply>>");
+            return s.serialize_str(placeholder::NESTED_TOO_DEEPLY);
         }
         if let Ok(d) = obj.cast::<PyDict>() {
             let mut map = s.serialize_map(Some(d.len()))?;
@@ -134,7 +135,7 @@ impl Serialize for PyJson<'_, '_> {
                 }
                 map.end()
             }
-            Err(err) => s.serialize_str(&format!("<<serialization-error: {err}>>")),
+            Err(err) => s.serialize_str(&placeholder::serialization_error(err)),
         }
     }
 }
@@ -154,8 +155,8 @@ static TIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static ENUM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-fn placeholder(obj: &Bound<'_, PyAny>) -> String {
-    format!("<<non-serializable: {}>>", type_name(obj))
+fn non_serializable(obj: &Bound<'_, PyAny>) -> String {
+    placeholder::non_serializable(&type_name(obj))
 }
 
 /// Calls `obj.<name>()` if it is a callable attribute.
@@ -177,7 +178,7 @@ fn fallback<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fallback<'py>> {
         || obj.is_instance_of::<PyBytes>()
         || obj.is_instance_of::<PyByteArray>()
     {
-        return Ok(Fallback::Text(placeholder(obj)));
+        return Ok(Fallback::Text(non_serializable(obj)));
     }
     if obj.is_instance_of::<PySet>() || obj.is_instance_of::<PyFrozenSet>() {
         return Ok(Fallback::Items(
@@ -242,5 +243,5 @@ fn fallback<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fallback<'py>> {
         }
         return Ok(Fallback::Fields(out));
     }
-    Ok(Fallback::Text(placeholder(obj)))
+    Ok(Fallback::Text(non_serializable(obj)))
 }

@@ -1,8 +1,10 @@
 //! The `agentops` exception hierarchy: one base class, one subclass per core `ErrorKind`,
-//! each carrying the kind's stable `code` as a class attribute.
+//! each carrying the kind's stable `code` as a class attribute; a refusal by the backend
+//! also carries its `http_status` on the instance.
 
 use agentops_core::{Error, ErrorKind};
 use pyo3::prelude::*;
+use pyo3::types::PyType;
 use pyo3::{create_exception, exceptions::PyException};
 
 create_exception!(
@@ -15,7 +17,7 @@ create_exception!(
     agentops._native,
     ConfigError,
     AgentOpsError,
-    "A configuration value is invalid."
+    "A configuration key is unknown or a value is invalid."
 );
 create_exception!(
     agentops._native,
@@ -55,79 +57,56 @@ create_exception!(
 );
 create_exception!(
     agentops._native,
+    UploaderFailedError,
+    AgentOpsError,
+    "The uploader thread failed; the event was dropped and counted."
+);
+create_exception!(
+    agentops._native,
     ExportIOError,
     AgentOpsError,
     "A local I/O failure (file exporter, thread spawn)."
 );
 
+/// The exception class of each core error kind: the one table of the mapping.
+fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
+    match kind {
+        ErrorKind::InvalidConfig => py.get_type::<ConfigError>(),
+        ErrorKind::MissingApiKey => py.get_type::<MissingApiKeyError>(),
+        ErrorKind::InvalidArgument => py.get_type::<InvalidArgumentError>(),
+        ErrorKind::SessionRefused => py.get_type::<SessionRefusedError>(),
+        ErrorKind::SessionEnded => py.get_type::<SessionEndedError>(),
+        ErrorKind::ShutDown => py.get_type::<ShutDownError>(),
+        ErrorKind::QueueFull => py.get_type::<QueueFullError>(),
+        ErrorKind::UploaderFailed => py.get_type::<UploaderFailedError>(),
+        ErrorKind::Io => py.get_type::<ExportIOError>(),
+        _ => py.get_type::<AgentOpsError>(),
+    }
+}
+
 /// Converts a core error into the matching Python exception.
 pub fn to_py(err: Error) -> PyErr {
-    let msg = err.message().to_owned();
-    match err.kind() {
-        ErrorKind::InvalidConfig => ConfigError::new_err(msg),
-        ErrorKind::MissingApiKey => MissingApiKeyError::new_err(msg),
-        ErrorKind::InvalidArgument => InvalidArgumentError::new_err(msg),
-        ErrorKind::SessionRefused => SessionRefusedError::new_err(msg),
-        ErrorKind::SessionEnded => SessionEndedError::new_err(msg),
-        ErrorKind::ShutDown => ShutDownError::new_err(msg),
-        ErrorKind::QueueFull => QueueFullError::new_err(msg),
-        ErrorKind::Io => ExportIOError::new_err(msg),
-        _ => AgentOpsError::new_err(msg),
-    }
+    Python::attach(|py| {
+        let class = class_of(py, err.kind());
+        let exc = match class.call1((err.message(),)) {
+            Ok(exc) => exc,
+            Err(e) => return e,
+        };
+        let _ = exc.setattr("http_status", err.http_status());
+        PyErr::from_value(exc)
+    })
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    let codes: [(&str, Bound<'_, pyo3::types::PyType>, &str); 9] = [
-        (
-            "AgentOpsError",
-            py.get_type::<AgentOpsError>(),
-            "AGENTOPS_ERROR",
-        ),
-        (
-            "ConfigError",
-            py.get_type::<ConfigError>(),
-            ErrorKind::InvalidConfig.code(),
-        ),
-        (
-            "MissingApiKeyError",
-            py.get_type::<MissingApiKeyError>(),
-            ErrorKind::MissingApiKey.code(),
-        ),
-        (
-            "InvalidArgumentError",
-            py.get_type::<InvalidArgumentError>(),
-            ErrorKind::InvalidArgument.code(),
-        ),
-        (
-            "SessionRefusedError",
-            py.get_type::<SessionRefusedError>(),
-            ErrorKind::SessionRefused.code(),
-        ),
-        (
-            "SessionEndedError",
-            py.get_type::<SessionEndedError>(),
-            ErrorKind::SessionEnded.code(),
-        ),
-        (
-            "ShutDownError",
-            py.get_type::<ShutDownError>(),
-            ErrorKind::ShutDown.code(),
-        ),
-        (
-            "QueueFullError",
-            py.get_type::<QueueFullError>(),
-            ErrorKind::QueueFull.code(),
-        ),
-        (
-            "ExportIOError",
-            py.get_type::<ExportIOError>(),
-            ErrorKind::Io.code(),
-        ),
-    ];
-    for (name, ty, code) in codes {
-        ty.setattr("code", code)?;
-        m.add(name, ty)?;
+    let base = py.get_type::<AgentOpsError>();
+    base.setattr("code", "AGENTOPS_ERROR")?;
+    base.setattr("http_status", py.None())?;
+    m.add("AgentOpsError", base)?;
+    for kind in ErrorKind::ALL {
+        let class = class_of(py, kind);
+        class.setattr("code", kind.code())?;
+        m.add(class.name()?, class)?;
     }
     Ok(())
 }

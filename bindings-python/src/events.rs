@@ -110,7 +110,7 @@ fn base(
         kind,
         id: id
             .and_then(uuid_from)
-            .unwrap_or_else(agentops_core::id::new_id),
+            .unwrap_or_else(agentops_core::event::id::new_id),
         init,
         end: end_timestamp.and_then(timestamp_from),
         agent: match agent_id {
@@ -237,16 +237,8 @@ impl PyEvent {
             return None;
         }
         let model_set = self.model.as_ref().is_some_and(|m| !m.is_none(py));
-        Some(
-            if model_set {
-                intern!(py, "llm")
-            } else {
-                intern!(py, "action")
-            }
-            .clone()
-            .into_any()
-            .unbind(),
-        )
+        let default = GenericFields::default_action_type(model_set);
+        Some(PyString::intern(py, default).into_any().unbind())
     }
 
     #[setter]
@@ -812,7 +804,8 @@ fn build(py: Python<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
 }
 
 /// Records a Python event into `session`. Never raises: problems are logged.
-/// An `ErrorEvent` with a `trigger_event` records the trigger first.
+/// An `ErrorEvent` whose `trigger_event` was not recorded yet records it first (the core
+/// orders and links the two).
 pub fn record_into(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>) {
     let Ok(event) = obj.cast::<PyEvent>() else {
         log::warn!(
@@ -824,59 +817,80 @@ pub fn record_into(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>) {
     let Ok(kind) = event.try_borrow().map(|e| e.kind) else {
         return;
     };
-    if kind == Kind::Error {
-        if let Ok(err) = obj.cast::<PyErrorEvent>() {
-            let trigger = err.try_borrow_mut().ok().and_then(|mut e| {
-                e.link_trigger(py);
-                e.trigger_event.take()
-            });
-            if let Some(trigger) = trigger {
-                let trigger = trigger.bind(py);
-                if let Ok(t) = trigger.cast::<PyEvent>() {
-                    // Only if it was not recorded already (no duplicate ids).
-                    if let Ok((tkind, false)) = t.try_borrow().map(|e| (e.kind, e.recorded)) {
-                        record_one(py, session, trigger, tkind);
-                    }
-                }
-            }
-        }
-    }
-    record_one(py, session, obj, kind);
-}
-
-fn record_one(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>, kind: Kind) {
-    let Some(mut event) = build(py, obj, kind) else {
-        log::debug!("an event could not be read (it is being modified elsewhere); not recorded");
+    let trigger = match kind {
+        Kind::Error => unrecorded_trigger(py, obj),
+        _ => None,
+    };
+    let Some(core) = prepare(py, session, obj, kind) else {
         return;
     };
-    // Stamp the end time as agentops 0.3 does, and reflect it on the Python object.
-    let end = match event.end_timestamp {
-        Some(end) if end != event.init_timestamp => end,
-        _ => Timestamp::now(),
+    let result = match trigger {
+        Some(trigger) => match prepare(py, session, trigger.bind(py), trigger_kind(py, &trigger)) {
+            Some(trigger) => session.record_error(core, Some(trigger)),
+            None => session.record(core),
+        },
+        None => session.record(core),
     };
-    event.end_timestamp = Some(end);
-    if let Ok(base) = obj.cast::<PyEvent>() {
-        if let Ok(mut base) = base.try_borrow_mut() {
-            base.end = Some(end);
-            base.session = Some(session.id());
-            base.recorded = true;
-        }
+    if let Err(err) = result {
+        log_refusal(session, &err);
     }
-    if let Err(err) = session.record(event) {
-        match err.kind() {
-            ErrorKind::SessionEnded => log::warn!(
-                "Could not record event - session {} has ended",
+}
+
+/// The trigger of an error event, taken off it, if it has not been recorded yet.
+fn unrecorded_trigger(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
+    let err = obj.cast::<PyErrorEvent>().ok()?;
+    let trigger = err.try_borrow_mut().ok().and_then(|mut e| {
+        e.link_trigger(py);
+        e.trigger_event.take()
+    })?;
+    let recorded = trigger
+        .bind(py)
+        .cast::<PyEvent>()
+        .ok()?
+        .try_borrow()
+        .ok()?
+        .recorded;
+    (!recorded).then_some(trigger)
+}
+
+fn trigger_kind(py: Python<'_>, trigger: &Py<PyAny>) -> Kind {
+    trigger
+        .bind(py)
+        .cast::<PyEvent>()
+        .ok()
+        .and_then(|t| t.try_borrow().ok().map(|t| t.kind))
+        .unwrap_or(Kind::Generic)
+}
+
+/// The core event of `obj`, with the end time stamped by the core and shown on `obj`.
+fn prepare(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
+    let Some(mut event) = build(py, obj, kind) else {
+        log::debug!("an event could not be read (it is being modified elsewhere); not recorded");
+        return None;
+    };
+    let end = event.stamp_end();
+    if let Ok(mut base) = obj.cast::<PyEvent>().ok()?.try_borrow_mut() {
+        base.end = Some(end);
+        base.session = Some(session.id());
+        base.recorded = true;
+    }
+    Some(event)
+}
+
+fn log_refusal(session: &Session, err: &agentops_core::Error) {
+    match err.kind() {
+        ErrorKind::SessionEnded => log::warn!(
+            "Could not record event - session {} has ended",
+            session.id()
+        ),
+        ErrorKind::SessionRefused => {
+            log::warn!(
+                "Could not record event - the backend refused session {}",
                 session.id()
-            ),
-            ErrorKind::SessionRefused => {
-                log::warn!(
-                    "Could not record event - the backend refused session {}",
-                    session.id()
-                )
-            }
-            // Counted in stats; the first drop is logged by the core.
-            _ => log::debug!("event not recorded: {}", err.message()),
+            )
         }
+        // Counted in stats; the first drop is logged by the core.
+        _ => log::debug!("event not recorded: {}", err.message()),
     }
 }
 

@@ -1,5 +1,5 @@
 //! `agentops._native`: the Python binding of agentops-core. Thin: convert, call the core,
-//! convert back. The pure-Python package (`python/agentops/`) builds the agentops 0.3 API
+//! convert back. The pure-Python package (`bindings-python/python/agentops/`) builds the agentops 0.3 API
 //! (module functions, decorators, exit hooks) on top of these classes.
 
 mod client;
@@ -7,8 +7,10 @@ mod convert;
 mod errors;
 mod events;
 mod logging;
+mod options;
 mod session;
 mod util;
+mod wrappers;
 
 use pyo3::prelude::*;
 
@@ -19,14 +21,14 @@ fn to_json(obj: &Bound<'_, PyAny>) -> String {
     convert::to_json_text(obj)
 }
 
-/// The `AGENTOPS_*` variable names the core reads.
+/// The `AGENTOPS_*` variable names of the core's option table.
 #[pyfunction]
 fn env_vars() -> Vec<&'static str> {
-    agentops_core::config::ENV_VARS.to_vec()
+    agentops_core::config::OPTIONS
+        .iter()
+        .map(|o| o.env)
+        .collect()
 }
-
-/// The end reason used for sessions still open at exit.
-const EXIT_REASON: &str = agentops_core::EXIT_REASON;
 
 #[pymodule(gil_used = true)]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -35,10 +37,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     events::register(m)?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<session::PySession>()?;
-    m.add_function(wrap_pyfunction!(client::config_from_env, m)?)?;
+    m.add_class::<options::PyOptions>()?;
     m.add_function(wrap_pyfunction!(to_json, m)?)?;
     m.add_function(wrap_pyfunction!(env_vars, m)?)?;
-    m.add("EXIT_REASON", EXIT_REASON)?;
+    m.add("EXIT_REASON", agentops_core::EXIT_REASON)?;
+    m.add(
+        "NON_SERIALIZABLE_FORMAT",
+        agentops_core::event::json::placeholder::NON_SERIALIZABLE_FORMAT,
+    )?;
     m.add("CORE_VERSION", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,9 +1,7 @@
 //! `Session`: one recording session (agentops 0.3 `Session`). Created by
 //! `Client.start_session`; many can be open at once.
 
-use std::path::PathBuf;
-
-use agentops_core::{EndState, Session, SessionStatus};
+use agentops_core::{EndState, ErrorKind, Session, SessionStats, SessionStatus};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyType};
@@ -15,22 +13,16 @@ use crate::util::{display, iso, str_of, uuid_from, uuid_obj};
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static PARTIAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-#[pyclass(module = "agentops._native", name = "Session")]
+#[pyclass(module = "agentops._native", name = "Session", weakref)]
 pub struct PySession {
     pub(crate) inner: Session,
     id_obj: Py<PyAny>,
-    export_path: Option<PathBuf>,
 }
 
 impl PySession {
-    pub fn new(py: Python<'_>, inner: Session, export_dir: Option<PathBuf>) -> PyResult<Self> {
+    pub fn new(py: Python<'_>, inner: Session) -> PyResult<Self> {
         let id_obj = uuid_obj(py, &inner.id())?.unbind();
-        let export_path = export_dir.map(|d| d.join(format!("{}.jsonl", inner.id())));
-        Ok(PySession {
-            inner,
-            id_obj,
-            export_path,
-        })
+        Ok(PySession { inner, id_obj })
     }
 }
 
@@ -41,57 +33,39 @@ fn decimal(py: Python<'_>, cost: f64) -> PyResult<Bound<'_, PyAny>> {
         .call1((format!("{cost}"),))
 }
 
-/// agentops 0.3's duration format: `"1h 2m 3.4s"`.
-pub fn format_duration(micros: u64) -> String {
-    let secs = micros as f64 / 1e6;
-    let hours = (secs / 3600.0).floor();
-    let minutes = ((secs - hours * 3600.0) / 60.0).floor();
-    let seconds = secs - hours * 3600.0 - minutes * 60.0;
-    let mut parts = Vec::new();
-    if hours > 0.0 {
-        parts.push(format!("{hours}h"));
-    }
-    if minutes > 0.0 {
-        parts.push(format!("{minutes}m"));
-    }
-    parts.push(format!("{seconds:.1}s"));
-    parts.join(" ")
-}
-
-/// The end state as the core's enum, or `None` (with a warning) if it is not one of
-/// "Success", "Fail", "Indeterminate".
-pub fn parse_end_state(value: Option<&Bound<'_, PyAny>>) -> Option<EndState> {
-    let Some(value) = value else {
-        return Some(EndState::Indeterminate);
-    };
-    let text = match value.cast::<pyo3::types::PyString>() {
+/// The text of an end state given as a `str` or an enum (its `.value`).
+fn end_state_text(value: &Bound<'_, PyAny>) -> String {
+    match value.cast::<pyo3::types::PyString>() {
         Ok(s) => str_of(s).into_owned(),
         Err(_) => match value.getattr("value") {
             Ok(v) => display(&v),
             Err(_) => display(value),
         },
-    };
-    let state = EndState::parse(&text);
-    if state.is_none() {
-        log::warn!(
-            "Invalid end_state {text:?}. Please use one of the EndState enums (\"Success\", \"Fail\", \"Indeterminate\")"
-        );
     }
-    state
 }
 
-impl PySession {
-    fn analytics_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let a = self.inner.analytics();
-        let d = PyDict::new(py);
-        d.set_item("LLM calls", a.llm_calls)?;
-        d.set_item("Tool calls", a.tool_calls)?;
-        d.set_item("Actions", a.actions)?;
-        d.set_item("Errors", a.errors)?;
-        d.set_item("Duration", format_duration(a.duration.as_micros() as u64))?;
-        d.set_item("Cost", format!("{:.6}", a.token_cost.unwrap_or(0.0)))?;
-        Ok(d)
-    }
+/// The end state as the core's enum (default Indeterminate), or `None` with the core's
+/// warning if it is not one of "Success", "Fail", "Indeterminate".
+pub fn parse_end_state(value: Option<&Bound<'_, PyAny>>) -> Option<EndState> {
+    let Some(value) = value.filter(|v| !v.is_none()) else {
+        return Some(EndState::Indeterminate);
+    };
+    EndState::from_user(&end_state_text(value))
+        .map_err(|err| log::warn!("{}", err.message()))
+        .ok()
+}
+
+/// agentops 0.3's `get_analytics()` dict.
+fn analytics_dict<'py>(py: Python<'py>, stats: &SessionStats) -> PyResult<Bound<'py, PyDict>> {
+    let c = &stats.counts;
+    let d = PyDict::new(py);
+    d.set_item("LLM calls", c.llms)?;
+    d.set_item("Tool calls", c.tools)?;
+    d.set_item("Actions", c.actions)?;
+    d.set_item("Errors", c.errors)?;
+    d.set_item("Duration", stats.duration_text())?;
+    d.set_item("Cost", stats.cost_text())?;
+    Ok(d)
 }
 
 #[pymethods]
@@ -115,47 +89,29 @@ impl PySession {
         end_state_reason: Option<&Bound<'py, PyAny>>,
         video: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let Some(state) = parse_end_state(end_state) else {
-            return Ok(None);
-        };
-        if self.inner.status() == SessionStatus::Ended {
-            log::debug!("session {} has already ended", self.inner.id());
-            return Ok(None);
-        }
+        let state = end_state
+            .filter(|s| !s.is_none())
+            .map_or_else(|| "Indeterminate".to_owned(), end_state_text);
         let reason = end_state_reason.filter(|r| !r.is_none()).map(display);
         if let Some(v) = video.filter(|v| !v.is_none()) {
             self.inner.set_video(Some(display(v)));
         }
         let inner = self.inner.clone();
-        let outcome = match py.detach(move || inner.end(state, reason)) {
-            Ok(outcome) => outcome,
-            Err(_) => return Ok(None),
+        let report = match py.detach(move || inner.end_named(&state, reason)) {
+            Ok(report) => report,
+            Err(err) if err.kind() == ErrorKind::SessionEnded => {
+                log::debug!("session {} has already ended", self.inner.id());
+                return Ok(None);
+            }
+            Err(err) => {
+                log::warn!("{}", err.message());
+                return Ok(None);
+            }
         };
-        let a = self.inner.analytics();
-        log::info!(
-            "Session Stats - Duration: {} | Cost: ${:.6} | LLMs: {} | Tools: {} | Actions: {} | Errors: {}",
-            format_duration(a.duration.as_micros() as u64),
-            a.token_cost.unwrap_or(0.0),
-            a.llm_calls,
-            a.tool_calls,
-            a.actions,
-            a.errors
-        );
-        if !outcome.delivered {
-            log::warn!(
-                "session {}: not everything was delivered within session_end_timeout; delivery continues in the background",
-                self.inner.id()
-            );
+        for (level, line) in report.log_lines() {
+            log::log!(level, "{line}");
         }
-        match &self.export_path {
-            Some(path) => log::info!("Session recorded to {}", path.display()),
-            None => log::info!("Session Replay: {}", self.inner.session_url()),
-        }
-        outcome
-            .token_cost
-            .or_else(|| self.inner.token_cost())
-            .map(|c| decimal(py, c))
-            .transpose()
+        report.stats.token_cost.map(|c| decimal(py, c)).transpose()
     }
 
     /// Ends the session and waits at most `timeout` seconds (without the GIL) for its
@@ -205,7 +161,7 @@ impl PySession {
     /// `{"LLM calls", "Tool calls", "Actions", "Errors", "Duration", "Cost"}`; Cost is the
     /// last token cost the backend reported (`"0.000000"` until it reports one).
     fn get_analytics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        self.analytics_dict(py)
+        analytics_dict(py, &self.inner.stats())
     }
 
     /// `functools.partial(func, session=self)` (agentops 0.3 `Session.patch`).
@@ -230,7 +186,13 @@ impl PySession {
     /// The JSONL file this session is written to (file exporter only).
     #[getter]
     fn export_path(&self) -> Option<String> {
-        self.export_path.as_ref().map(|p| p.display().to_string())
+        self.inner.export_path().map(|p| p.display().to_string())
+    }
+
+    /// `"Session Replay: <url>"`, or `"Session recorded to <path>"` (file exporter).
+    #[getter]
+    fn replay_line(&self) -> String {
+        self.inner.replay().line()
     }
 
     /// Open and not refused by the backend.
@@ -242,12 +204,7 @@ impl PySession {
     /// `"starting"`, `"running"`, `"refused"` or `"ended"`.
     #[getter]
     fn status(&self) -> &'static str {
-        match self.inner.status() {
-            SessionStatus::Starting => "starting",
-            SessionStatus::Running => "running",
-            SessionStatus::Refused => "refused",
-            SessionStatus::Ended => "ended",
-        }
+        self.inner.status().as_str()
     }
 
     #[getter]
@@ -287,12 +244,8 @@ impl PySession {
 
     #[getter]
     fn event_counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let counts = self.inner.event_counts();
         let d = PyDict::new(py);
-        for (name, n) in ["llms", "tools", "actions", "errors", "apis"]
-            .iter()
-            .zip(counts)
-        {
+        for (name, n) in self.inner.event_counts().by_name() {
             d.set_item(name, n)?;
         }
         Ok(d)

@@ -68,26 +68,16 @@ pub fn uuid_obj<'py>(py: Python<'py>, id: &Uuid) -> PyResult<Bound<'py, PyAny>> 
     ty.call1((&*id.hyphenated().encode_lower(&mut buf),))
 }
 
-/// A timestamp from an ISO-8601 string or a `datetime` (naive datetimes are taken as UTC).
+/// A timestamp from an ISO-8601 string or a `datetime` (the core reads naive times as UTC).
 pub fn timestamp_from(obj: &Bound<'_, PyAny>) -> Option<Timestamp> {
     if obj.is_none() {
         return None;
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return parse_iso_lenient(&str_of(s));
+        return Timestamp::parse_iso(&str_of(s));
     }
     let iso = obj.call_method0("isoformat").ok()?;
-    let iso = iso.cast::<PyString>().ok()?;
-    parse_iso_lenient(&str_of(iso))
-}
-
-fn parse_iso_lenient(s: &str) -> Option<Timestamp> {
-    let s = s.trim();
-    Timestamp::parse_iso(s).or_else(|| {
-        // Python's isoformat() of a naive datetime has no offset: read it as UTC.
-        let with_t = s.replacen(' ', "T", 1);
-        Timestamp::parse_iso(&format!("{with_t}+00:00")).or_else(|| Timestamp::parse_iso(&with_t))
-    })
+    Timestamp::parse_iso(&str_of(iso.cast::<PyString>().ok()?))
 }
 
 pub fn iso(ts: Timestamp) -> String {

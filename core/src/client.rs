@@ -1,101 +1,60 @@
-//! The client: configuration, the uploader pipeline, and the open sessions.
+//! The client: the configuration, the exporter it chose, and the sessions recording
+//! through one uploader. Reconfiguring replaces the latter two as a whole.
 
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::config::{Config, ExporterKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::EndState;
+use crate::export::agentops_v2::wire;
 use crate::export::{AgentOpsV2Exporter, Exporter, FileExporter};
-use crate::session::{Session, SessionShared, merge_tags};
-use crate::uploader::{Control, EndOutcome, Pipeline, ShutdownReport, Stats};
-use crate::wire;
+use crate::session::{EXIT_REASON, EndReport, Session, Sessions, StartOptions};
+use crate::uploader::{ShutdownReport, Stats};
 
-/// The end-state reason for sessions still open at exit (the reference's wording).
-pub const EXIT_REASON: &str = "N/A (process exited without calling agentops.end_session(...))";
-
-/// Options of [`Client::start_session`].
-#[derive(Debug, Clone, Default)]
-pub struct StartOptions {
-    pub tags: Vec<String>,
-    /// Continue a session created elsewhere (another process) under the same id.
-    pub inherited_session_id: Option<Uuid>,
-}
-
-/// The pipeline plus the sessions it serves. Replaced as a whole in a forked child.
+/// One configuration and what runs for it.
 struct Engine {
-    pipeline: Pipeline,
-    sessions: Mutex<Vec<Session>>,
-}
-
-pub(crate) struct ClientInner {
-    config: Config,
-    exporter: ExporterKind,
-    host_env: Option<Value>,
-    /// Only ever replaced in a forked child (single-threaded at that point); replaced
-    /// engines are leaked on purpose, so a reference handed out stays valid.
-    engine: AtomicPtr<Engine>,
-    next_key: AtomicU64,
-    shut_down: AtomicBool,
-}
-
-impl ClientInner {
-    fn engine(&self) -> &Engine {
-        // SAFETY: the pointer comes from Box::into_raw, is never null, and is freed only
-        // in Drop (when no reference can be alive); replaced engines are leaked.
-        unsafe { &*self.engine.load(Ordering::Acquire) }
-    }
-
-    pub(crate) fn pipeline(&self) -> &Pipeline {
-        &self.engine().pipeline
-    }
-
-    pub(crate) fn config(&self) -> &Config {
-        &self.config
-    }
-
-    pub(crate) fn host_env(&self) -> Option<&Value> {
-        self.host_env.as_ref()
-    }
-
-    pub(crate) fn forget_session(&self, session: &Session) {
-        let mut sessions = self
-            .engine()
-            .sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        sessions.retain(|s| !s.same_as(session));
-    }
-}
-
-impl Drop for ClientInner {
-    fn drop(&mut self) {
-        let engine = self.engine.swap(std::ptr::null_mut(), Ordering::AcqRel);
-        if !engine.is_null() {
-            // SAFETY: see `engine()`; this is the last reference.
-            drop(unsafe { Box::from_raw(engine) });
-        }
-    }
+    config: Arc<Config>,
+    /// `None` for an exporter given by the caller ([`Client::with_exporter`]).
+    exporter: Option<ExporterKind>,
+    sessions: Arc<Sessions>,
 }
 
 /// Records sessions of events and ships them through one background uploader.
 /// Dropping it shuts down with `Config::shutdown_timeout`.
 pub struct Client {
-    inner: Arc<ClientInner>,
+    engine: Mutex<Arc<Engine>>,
+    language: &'static str,
+    shut_down: AtomicBool,
 }
 
-fn build_exporter(config: &Config, kind: ExporterKind) -> Box<dyn Exporter> {
+fn build_exporter(config: &Config, kind: ExporterKind, language: &str) -> Box<dyn Exporter> {
+    let host_env = (!config.env_data_opt_out).then(|| wire::host_env(language));
     match kind {
         ExporterKind::AgentOps => Box::new(AgentOpsV2Exporter::new(
             config.endpoint_base(),
             config.api_key.clone().unwrap_or_default().trim().to_owned(),
             config.parent_key.clone().map(|k| k.trim().to_owned()),
+            host_env,
         )),
-        ExporterKind::File => Box::new(FileExporter::new(config.export_dir.clone())),
+        ExporterKind::File => Box::new(FileExporter::new(config.export_dir.clone(), host_env)),
+    }
+}
+
+impl Engine {
+    fn start(config: Config, language: &str) -> Result<Engine> {
+        config.validate()?;
+        let kind = config.effective_exporter()?;
+        let exporter = build_exporter(&config, kind, language);
+        let sessions = Arc::new(Sessions::new(&config, kind, exporter)?);
+        Ok(Engine {
+            config: Arc::new(config),
+            exporter: Some(kind),
+            sessions,
+        })
     }
 }
 
@@ -106,149 +65,140 @@ impl Client {
         Self::with_sdk_language(config, "rust")
     }
 
-    /// As [`Client::new`], naming the host language in the session's `host_env`.
-    pub fn with_sdk_language(config: Config, language: &str) -> Result<Client> {
-        config.validate()?;
-        let exporter = config.effective_exporter()?;
-        let pipeline = Pipeline::start(&config, build_exporter(&config, exporter))?;
-        let engine = Box::new(Engine {
-            pipeline,
-            sessions: Mutex::new(Vec::new()),
-        });
-        let host_env = (!config.env_data_opt_out).then(|| wire::host_env(language));
-        let inner = ClientInner {
-            config,
-            exporter,
-            host_env,
-            engine: AtomicPtr::new(Box::into_raw(engine)),
-            next_key: AtomicU64::new(1),
-            shut_down: AtomicBool::new(false),
+    /// As [`Client::new`], naming the host language in the session's host environment.
+    pub fn with_sdk_language(config: Config, language: &'static str) -> Result<Client> {
+        Ok(Self::from_engine(
+            Engine::start(config, language)?,
+            language,
+        ))
+    }
+
+    /// A client exporting through `exporter` (any protocol), with `config`'s batching,
+    /// retry and timeout settings.
+    pub fn with_exporter(config: Config, exporter: Box<dyn Exporter>) -> Result<Client> {
+        config.validate_bounds()?;
+        let engine = Engine {
+            sessions: Arc::new(Sessions::new(&config, ExporterKind::AgentOps, exporter)?),
+            config: Arc::new(config),
+            exporter: None,
         };
-        Ok(Client {
-            inner: Arc::new(inner),
-        })
+        Ok(Self::from_engine(engine, "rust"))
     }
 
-    pub fn config(&self) -> &Config {
-        &self.inner.config
+    fn from_engine(engine: Engine, language: &'static str) -> Client {
+        Client {
+            engine: Mutex::new(Arc::new(engine)),
+            language,
+            shut_down: AtomicBool::new(false),
+        }
     }
 
-    pub fn exporter(&self) -> ExporterKind {
-        self.inner.exporter
+    fn engine(&self) -> Arc<Engine> {
+        self.engine
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn sessions_now(&self) -> Arc<Sessions> {
+        self.engine().sessions.clone()
+    }
+
+    pub fn config(&self) -> Arc<Config> {
+        self.engine().config.clone()
+    }
+
+    /// The exporter in use; `None` for one given to [`Client::with_exporter`].
+    pub fn exporter(&self) -> Option<ExporterKind> {
+        self.engine().exporter
+    }
+
+    /// Applies a new configuration (agentops 0.3's `configure` after `init`). What only
+    /// future sessions use (default tags, start/end timeouts, the 0.3 switches) applies
+    /// at once. Anything else restarts the uploader, which is refused while a session is
+    /// open; the old uploader delivers what it still holds within its `shutdown_timeout`.
+    /// Agents waiting for the next session stay queued.
+    pub fn reconfigure(&self, config: Config) -> Result<()> {
+        if self.is_shut_down() {
+            return Err(Error::new(ErrorKind::ShutDown, "the client is shut down"));
+        }
+        config.validate()?;
+        let current = self.engine();
+        if only_session_settings_differ(&current.config, &config) {
+            if let Some(kind) = current.exporter {
+                current.sessions.update_settings(&config, kind);
+            }
+            self.replace_engine(Engine {
+                config: Arc::new(config),
+                exporter: current.exporter,
+                sessions: current.sessions.clone(),
+            });
+            return Ok(());
+        }
+        if current.sessions.count() > 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "cannot configure while a session is running; end all sessions first",
+            ));
+        }
+        let old = self.replace_engine(Engine::start(config, self.language)?);
+        old.sessions.carry_pending_agents_to(&self.sessions_now());
+        old.sessions.shutdown(old.config.shutdown_timeout);
+        Ok(())
+    }
+
+    fn replace_engine(&self, engine: Engine) -> Arc<Engine> {
+        let mut current = self.engine.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *current, Arc::new(engine))
     }
 
     /// Starts a session. Waits at most `session_start_timeout` for the backend: a refusal
     /// within it is an error (`SessionRefused`); a backend that is merely slow still gets
     /// a session back, whose events are delivered once the backend answers.
     pub fn start_session(&self, options: StartOptions) -> Result<Session> {
-        if self.inner.shut_down.load(Ordering::Relaxed) {
+        if self.is_shut_down() {
             return Err(Error::new(ErrorKind::ShutDown, "the client is shut down"));
         }
-        let id = options
-            .inherited_session_id
-            .unwrap_or_else(crate::id::new_id);
-        let mut tags = Vec::new();
-        merge_tags(&mut tags, self.inner.config.default_tags.iter().cloned());
-        merge_tags(&mut tags, options.tags);
-        let key = self.inner.next_key.fetch_add(1, Ordering::Relaxed);
-        let shared = Arc::new(SessionShared::new(key, id));
-        let session = Session::new(shared.clone(), self.inner.clone(), tags);
-        let record = session.to_record();
-        let caller_waits_until = Instant::now() + self.inner.config.session_start_timeout;
-        let (reply, answer) = crossbeam_channel::bounded(1);
-        let start = Control::Start {
-            shared,
-            record,
-            reply,
-            caller_waits_until,
-        };
-        if !self
-            .inner
-            .pipeline()
-            .control(start, Some(caller_waits_until))
-        {
-            return Err(Error::new(
-                ErrorKind::QueueFull,
-                "the uploader queue is full; the session was not started",
-            ));
-        }
-        match answer.recv_deadline(caller_waits_until) {
-            Ok(Err(refused)) => return Err(refused),
-            Ok(Ok(())) => {}
-            Err(_) => log::debug!(
-                "session {id}: the backend has not answered yet; continuing in the background"
-            ),
-        }
-        self.inner
-            .engine()
-            .sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(session.clone());
-        Ok(session)
+        self.sessions_now().start(options)
     }
 
     /// Open sessions, oldest first.
     pub fn sessions(&self) -> Vec<Session> {
-        self.inner
-            .engine()
-            .sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.sessions_now().list()
+    }
+
+    pub fn session_count(&self) -> usize {
+        self.sessions_now().count()
     }
 
     pub fn get_session(&self, id: Uuid) -> Option<Session> {
-        self.sessions().into_iter().find(|s| s.id() == id)
+        self.sessions_now().get(id)
     }
 
     /// The one open session, for the single-session API of agentops 0.3; an error names
     /// the problem when there are none or several.
     pub fn only_session(&self) -> Result<Session> {
-        // On the single-session record path: look, and clone just the one handle.
-        let sessions = self
-            .inner
-            .engine()
-            .sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        match sessions.len() {
-            1 => Ok(sessions[0].clone()),
-            0 => Err(Error::new(
-                ErrorKind::InvalidArgument,
-                "no session is running; start one first",
-            )),
-            n => Err(Error::new(
-                ErrorKind::InvalidArgument,
-                format!(
-                    "{n} sessions are running; use session.record(...) / session= to choose one"
-                ),
-            )),
-        }
+        self.sessions_now().only()
+    }
+
+    /// Registers an agent with the only open session; with none or several open, with the
+    /// next session started. Returns the agent id (generated unless given).
+    pub fn create_agent(&self, name: &str, agent_id: Option<Uuid>) -> Uuid {
+        self.sessions_now().create_agent(name, agent_id)
     }
 
     /// Ends every open session, waiting at most `session_end_timeout` in total.
-    pub fn end_all_sessions(&self, state: EndState, reason: Option<String>) -> Vec<EndOutcome> {
-        let sessions = self.sessions();
-        for session in &sessions {
-            let _ = session.end_within(state, reason.clone(), None);
-        }
-        if !sessions.is_empty() {
-            self.flush(self.inner.config.session_end_timeout);
-        }
-        sessions
-            .iter()
-            .map(|s| EndOutcome {
-                delivered: !s.shared().lost_events(),
-                token_cost: s.token_cost(),
-            })
-            .collect()
+    pub fn end_all_sessions(&self, state: EndState, reason: Option<String>) -> Vec<EndReport> {
+        let engine = self.engine();
+        engine
+            .sessions
+            .end_all(state, reason, engine.config.session_end_timeout)
     }
 
     /// Waits until everything recorded so far is delivered, at most `timeout`. `true` only
     /// if all of it was delivered.
     pub fn flush(&self, timeout: Duration) -> bool {
-        self.inner.pipeline().flush(timeout)
+        self.sessions_now().flush(timeout)
     }
 
     /// Ends open sessions as Indeterminate ([`EXIT_REASON`]; which ones: see
@@ -267,48 +217,32 @@ impl Client {
         reason: &str,
     ) -> ShutdownReport {
         let deadline = Instant::now() + timeout;
-        if !self.inner.shut_down.swap(true, Ordering::AcqRel) {
-            self.auto_end_sessions(state, reason, None);
+        let sessions = self.sessions_now();
+        if !self.shut_down.swap(true, Ordering::AcqRel) {
+            sessions.auto_end(state, reason, None);
         }
-        self.inner
-            .pipeline()
-            .shutdown(deadline.saturating_duration_since(Instant::now()))
+        sessions.shutdown(deadline.saturating_duration_since(Instant::now()))
     }
 
     /// Ends the sessions this process owns because the process is ending (exit, a signal,
     /// an uncaught exception), then waits at most `wait` for delivery. Leaves alone what
     /// the user asked to keep (`skip_auto_end_session`) and, in a forked child, the
-    /// sessions inherited from the parent (their events are still delivered). Returns how
-    /// many sessions were ended.
+    /// sessions inherited from the parent. Returns how many sessions were ended.
     pub fn auto_end_sessions(
         &self,
         state: EndState,
         reason: &str,
         wait: Option<Duration>,
     ) -> usize {
-        if self.inner.config.skip_auto_end_session {
-            return 0;
-        }
-        let owned: Vec<Session> = self
-            .sessions()
-            .into_iter()
-            .filter(|s| !s.shared().is_inherited())
-            .collect();
-        for session in &owned {
-            let _ = session.end_within(state, Some(reason.to_owned()), None);
-        }
-        if let Some(wait) = wait.filter(|_| !owned.is_empty()) {
-            self.flush(wait);
-        }
-        owned.len()
+        self.sessions_now().auto_end(state, reason, wait)
     }
 
     pub fn is_shut_down(&self) -> bool {
-        self.inner.shut_down.load(Ordering::Relaxed)
+        self.shut_down.load(Ordering::Relaxed)
     }
 
     pub fn stats(&self) -> Stats {
-        self.inner.pipeline().stats()
+        self.sessions_now().stats()
     }
 
     /// Call in the child right after `fork()` (bindings wire it to `os.register_at_fork` /
@@ -317,45 +251,93 @@ impl Client {
     /// recording. The inherited thread, channel and locks are never touched: the parent's
     /// events stay the parent's. Must run while the child is single-threaded.
     pub fn after_fork_in_child(&self) -> Result<()> {
-        let old = self.inner.engine();
         // A lock held by a thread that does not exist in the child stays held forever.
-        let inherited = match old.sessions.try_lock() {
-            Ok(sessions) => sessions.clone(),
+        let engine = match self.engine.try_lock() {
+            Ok(engine) => engine.clone(),
             Err(_) => {
-                log::warn!(
-                    "after fork: the session list was busy; open sessions are not carried into the child"
-                );
-                Vec::new()
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    "after fork: the client was busy; not carried into the child",
+                ));
             }
         };
-        crate::id::resalt_after_fork();
-        let exporter = build_exporter(&self.inner.config, self.inner.exporter);
-        let pipeline = Pipeline::start(&self.inner.config, exporter)?;
-        for session in &inherited {
-            session.shared().adopt_after_fork();
-            pipeline.control(
-                Control::Adopt {
-                    shared: session.shared().clone(),
-                },
-                None,
-            );
-        }
-        let engine = Box::new(Engine {
-            pipeline,
-            sessions: Mutex::new(inherited),
-        });
-        // The old engine is leaked on purpose: its thread does not exist here and its
-        // channel's locks may be held forever; dropping or joining it could hang the child.
-        self.inner
-            .engine
-            .store(Box::into_raw(engine), Ordering::Release);
-        Ok(())
+        let Some(kind) = engine.exporter else {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                "a caller-given exporter cannot be re-created in a forked child",
+            ));
+        };
+        crate::event::id::resalt_after_fork();
+        let exporter = build_exporter(&engine.config, kind, self.language);
+        engine.sessions.after_fork_in_child(exporter)
     }
+}
+
+/// Whether `new` differs from `old` only in what sessions read when they start or end.
+fn only_session_settings_differ(old: &Config, new: &Config) -> bool {
+    let mut adjusted = old.clone();
+    adjusted.default_tags = new.default_tags.clone();
+    adjusted.auto_start_session = new.auto_start_session;
+    adjusted.skip_auto_end_session = new.skip_auto_end_session;
+    adjusted.instrument_llm_calls = new.instrument_llm_calls;
+    adjusted.session_start_timeout = new.session_start_timeout;
+    adjusted.session_end_timeout = new.session_end_timeout;
+    adjusted == *new
 }
 
 impl Drop for Client {
     fn drop(&mut self) {
-        let timeout = self.inner.config.shutdown_timeout;
+        let timeout = self.engine().config.shutdown_timeout;
         self.shutdown(timeout);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_whose_session_stays_open_is_freed_when_dropped() {
+        let dir = std::env::temp_dir().join(format!("agentops-weak-{}", std::process::id()));
+        let config = Config {
+            exporter: Some(ExporterKind::File),
+            export_dir: dir.clone(),
+            skip_auto_end_session: true,
+            ..Config::default()
+        };
+        let client = Client::new(config).unwrap();
+        let session = client.start_session(StartOptions::default()).unwrap();
+        let weak = Arc::downgrade(&client.sessions_now());
+        drop(session);
+        drop(client);
+        assert!(
+            weak.upgrade().is_none(),
+            "the sessions (and their uploader) were freed"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_client_whose_sessions_a_forked_child_inherited_is_freed_when_dropped() {
+        let dir = std::env::temp_dir().join(format!("agentops-weak-fork-{}", std::process::id()));
+        let config = Config {
+            exporter: Some(ExporterKind::File),
+            export_dir: dir.clone(),
+            ..Config::default()
+        };
+        let client = Client::new(config).unwrap();
+        let session = client.start_session(StartOptions::default()).unwrap();
+        // As in a child: the sessions become inherited, so shutting down leaves them open.
+        client.after_fork_in_child().unwrap();
+        assert!(session.is_inherited());
+        let weak = Arc::downgrade(&client.sessions_now());
+        drop(client);
+        assert!(
+            session.is_running(),
+            "an inherited session is not ended by the child"
+        );
+        drop(session);
+        assert!(weak.upgrade().is_none());
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

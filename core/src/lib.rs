@@ -1,33 +1,40 @@
 //! agentops-core: the engine behind the AgentOps Python, Node and C packages.
 //!
-//! - [`event`]: Action / LLM / Tool / Error / generic events, ids and UTC timestamps.
-//! - [`session`] and [`client`]: sessions and their lifecycle.
-//! - [`uploader`]: the lock-free batching uploader (one worker thread, bounded channel).
-//! - [`export`]: where batches go — AgentOps REST v2, or local JSONL files.
-//! - [`config`]: defaults, `AGENTOPS_*` environment variables, validation.
+//! Dependencies go one way: [`client`] → [`session`] → [`uploader`] → [`export`] →
+//! [`event`]; [`config`] and [`error`] are used by all.
 //!
-//! Nothing here knows about Python, Node or C; the bindings convert and call in.
+//! - [`event`]: Action / LLM / Tool / Error / generic events, payloads, ids, UTC timestamps.
+//! - [`config`]: the option table, defaults, `AGENTOPS_*` environment variables, validation.
+//! - [`client`] and [`session`]: sessions and their lifecycle, the one registry of them.
+//! - [`uploader`]: the lock-free batching uploader (one worker thread, bounded channel).
+//! - [`export`]: where batches go — AgentOps REST v2, or local JSONL files — each exporter
+//!   owning its wire format.
+//!
+//! Nothing here knows about Python, Node or C; the bindings convert and call in. Nothing
+//! here may panic outside tests: a binding calls in from a foreign stack frame.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod event;
 pub mod export;
-pub mod id;
-pub mod json;
 pub mod session;
-pub mod time;
 pub mod uploader;
-pub mod wire;
 
-pub use client::{Client, EXIT_REASON, StartOptions};
-pub use config::{Config, ExporterKind};
+pub use client::Client;
+pub use config::{Config, ExporterKind, OptionValue, Options};
 pub use error::{Error, ErrorKind, Result};
+pub use event::json::Json;
+pub use event::time::Timestamp;
 pub use event::{
     ActionFields, EndState, ErrorFields, Event, EventCategory, EventKind, GenericFields, LlmFields,
     ToolFields,
 };
-pub use json::Json;
-pub use session::{Analytics, Session, SessionStatus};
-pub use time::Timestamp;
-pub use uploader::{DropReason, EndOutcome, ShutdownReport, Stats};
+pub use session::{
+    EXIT_REASON, EndReport, EventCounts, Replay, Session, SessionStats, StartOptions,
+};
+pub use uploader::{DropReason, SessionStatus, ShutdownReport, Stats};

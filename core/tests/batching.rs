@@ -81,7 +81,7 @@ fn ending_a_session_sends_its_events_before_the_final_update() {
     let outcome = session.end(EndState::Success, Some("done".into())).unwrap();
     assert!(outcome.delivered);
     assert_eq!(
-        outcome.token_cost,
+        outcome.stats.token_cost,
         Some(5.0),
         "token cost from the end response is returned"
     );
@@ -174,7 +174,7 @@ fn eight_threads_recording_concurrently_deliver_every_event_once() {
         next[t] += 1;
     }
     assert_eq!(
-        session.event_counts()[agentops_core::EventCategory::Actions as usize],
+        session.event_counts().actions,
         (THREADS * PER_THREAD) as u64
     );
 }

@@ -282,7 +282,7 @@ fn single_session_lookup_names_the_problem() {
             .only_session()
             .unwrap_err()
             .message()
-            .contains("no session")
+            .contains("no sessions detected")
     );
     let a = client.start_session(StartOptions::default()).unwrap();
     assert_eq!(client.only_session().unwrap().id(), a.id());
@@ -292,15 +292,20 @@ fn single_session_lookup_names_the_problem() {
             .only_session()
             .unwrap_err()
             .message()
-            .contains("2 sessions")
+            .contains("multiple sessions detected (2)")
     );
     let ended = client.end_all_sessions(EndState::Indeterminate, None);
     assert_eq!(ended.len(), 2);
+    assert!(
+        ended
+            .iter()
+            .all(|r| r.delivered && r.end_state == EndState::Indeterminate)
+    );
     assert!(client.sessions().is_empty());
 }
 
 #[test]
-fn analytics_count_events_by_type_and_carry_the_cost() {
+fn ending_reports_counts_duration_cost_delivery_and_where_to_see_the_session() {
     let mock = MockBackend::start();
     let client = client(&mock, |_| {});
     let session = client.start_session(StartOptions::default()).unwrap();
@@ -308,13 +313,111 @@ fn analytics_count_events_by_type_and_carry_the_cost() {
     session.record(Event::tool("t")).unwrap();
     session.record(Event::llm(Default::default())).unwrap();
     session.record(Event::error(Default::default())).unwrap();
-    session.end(EndState::Success, None).unwrap();
-    let a = session.analytics();
+    let report = session.end(EndState::Success, Some("done".into())).unwrap();
+    let c = report.stats.counts;
+    assert_eq!((c.actions, c.tools, c.llms, c.errors), (1, 1, 1, 1));
+    assert_eq!(report.stats.token_cost, Some(5.0));
+    assert!(report.delivered);
     assert_eq!(
-        (a.actions, a.tool_calls, a.llm_calls, a.errors),
-        (1, 1, 1, 1)
+        (report.end_state, report.end_state_reason.as_deref()),
+        (EndState::Success, Some("done"))
     );
-    assert_eq!(a.token_cost, Some(5.0));
+    assert!(
+        report
+            .stats
+            .stats_line()
+            .starts_with("Session Stats - Duration: ")
+    );
+    assert!(
+        report
+            .stats
+            .stats_line()
+            .ends_with("| Cost: $5.000000 | LLMs: 1 | Tools: 1 | Actions: 1 | Errors: 1")
+    );
+    assert_eq!(
+        report.replay.line(),
+        format!(
+            "Session Replay: https://app.agentops.ai/drilldown?session_id={}",
+            session.id()
+        )
+    );
+    assert_eq!(session.stats().counts, c, "the same numbers afterwards");
+}
+
+#[test]
+fn an_invalid_end_state_is_refused_with_the_03_warning_and_the_session_stays_open() {
+    let mock = MockBackend::start();
+    let client = client(&mock, |_| {});
+    let session = client.start_session(StartOptions::default()).unwrap();
+    let err = session.end_named("Done", None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(
+        err.message()
+            .contains("Please use one of the EndState enums")
+    );
+    assert!(session.is_running());
+    assert_eq!(
+        session.end_named("success", None).unwrap().end_state,
+        EndState::Success
+    );
+}
+
+#[test]
+fn agents_created_before_a_session_starts_are_registered_with_it_first() {
+    let mock = MockBackend::start();
+    let client = client(&mock, |_| {});
+    let agent = client.create_agent("early", None);
+    let session = client.start_session(StartOptions::default()).unwrap();
+    session
+        .record(Event::action("a").with_agent(agent))
+        .unwrap();
+    assert!(client.flush(WAIT));
+    let paths: Vec<String> = mock
+        .requests(None)
+        .iter()
+        .map(|r| r["path"].as_str().unwrap().to_owned())
+        .filter(|p| p != "/v2/create_session")
+        .collect();
+    assert_eq!(paths, ["/v2/create_agent", "/v2/create_events"]);
+    assert_eq!(
+        mock.requests(Some("/v2/create_agent"))[0]["body"]["id"],
+        agent.to_string()
+    );
+}
+
+#[test]
+fn reconfiguring_applies_session_settings_at_once_and_restarts_the_uploader_only_when_idle() {
+    let mock = MockBackend::start();
+    let client = client(&mock, |_| {});
+    let session = client.start_session(StartOptions::default()).unwrap();
+    let mut tagged = config(&mock.url());
+    tagged.default_tags = vec!["v2".into()];
+    client.reconfigure(tagged.clone()).unwrap();
+    let second = client.start_session(StartOptions::default()).unwrap();
+    assert_eq!(
+        second.tags(),
+        ["v2"],
+        "tags apply to the next session at once"
+    );
+
+    let mut batched = tagged.clone();
+    batched.max_queue_size = 1;
+    let err = client.reconfigure(batched.clone()).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::InvalidArgument,
+        "an uploader setting waits for idle"
+    );
+    session.end(EndState::Success, None).unwrap();
+    second.end(EndState::Success, None).unwrap();
+    client.reconfigure(batched).unwrap();
+    assert_eq!(client.config().max_queue_size, 1);
+    let next = client.start_session(StartOptions::default()).unwrap();
+    next.record(Event::action("after")).unwrap();
+    assert!(
+        mock.wait_for(WAIT, || mock.accepted_for(&next.id().to_string()) == 1),
+        "sent at once: batches of 1"
+    );
 }
 
 #[test]

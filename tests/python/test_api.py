@@ -161,7 +161,7 @@ def test_record_without_init_or_with_two_sessions_warns_and_sends_nothing(mock, 
     init(mock)
     agentops.start_session()
     agentops.record(agentops.ActionEvent(action_type="x"))
-    assert any("2 sessions" in m for m in logs.at(30))
+    assert any("multiple sessions detected (2)" in m for m in logs.at(30))
     agentops.Client().flush(2)
     assert events_of(mock) == []
 
@@ -345,6 +345,7 @@ def test_stats_report_delivery_and_drops_by_reason(mock):
     assert stats["delivered"] == 1 and stats["queued"] == 0
     assert set(stats["dropped"]) == {
         "queue_full", "retries_exhausted", "rejected", "auth_failed", "after_shutdown", "shutdown_deadline",
+        "uploader_failed",
     }
     assert stats["dropped_total"] == 0
 
@@ -457,11 +458,29 @@ def test_native_client_errors_are_agentops_exceptions():
     with pytest.raises(_native.MissingApiKeyError) as info:
         _native.Client()
     assert isinstance(info.value, agentops.AgentOpsError) and info.value.code == "MISSING_API_KEY"
+    options = _native.Options()
+    with pytest.raises(_native.ConfigError) as bad:
+        options.set("api_key", "not-a-uuid-secret")
+    assert "api_key" in str(bad.value) and "not-a-uuid-secret" not in str(bad.value)
     with pytest.raises(_native.ConfigError):
-        _native.Client(api_key="not-a-uuid")
-    with pytest.raises(_native.ConfigError):
-        _native.Client(api_key=KEY, endpoint="ftp://x")
-    assert issubclass(_native.SessionRefusedError, _native.AgentOpsError)
+        options.set("endpoint", "ftp://x")
+    with pytest.raises(_native.ConfigError) as unknown:
+        options.set("max_queue_sise", 3)
+    assert "max_queue_sise" in str(unknown.value)
+    for cls in (_native.SessionRefusedError, _native.UploaderFailedError, _native.ConfigError):
+        assert issubclass(cls, _native.AgentOpsError) and cls.code.isupper()
+
+
+def test_a_refused_session_error_carries_the_http_status(mock):
+    mock.script("/v2/create_session", [{"status": 403}])
+    options = _native.Options()
+    options.set("api_key", KEY)
+    options.set("endpoint", mock.url)
+    client = _native.Client(options)
+    with pytest.raises(_native.SessionRefusedError) as refused:
+        client.start_session()
+    assert refused.value.http_status == 403 and refused.value.code == "SESSION_REFUSED"
+    client.shutdown(1)
 
 
 def test_a_slow_backend_does_not_hold_init_beyond_the_start_timeout(mock):

@@ -179,7 +179,7 @@ def test_generic_event_wire_shape(mock):
     assert wire["event_type"] == "agent_step" and wire["action_type"] == "llm"
     assert wire["result"] == "Success" and wire["model"] == "m" and wire["prompt"] == "hi"
     assert wire["tags"] == ["a", "b"]
-    counts = agentops.Client()._open_sessions()[0].event_counts
+    counts = agentops.Client()._native.sessions()[0].event_counts
     assert counts["llms"] == 1
 
 

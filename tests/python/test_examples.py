@@ -1,4 +1,4 @@
-"""The scripts in examples/ run as documented: offline by default, or against a backend."""
+"""The scripts in examples/python/ run as documented: offline by default, or against a backend."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ao_support import KEY, events_of, updates_of
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "python"
 
 
 def run_example(name, tmp_path, **env):

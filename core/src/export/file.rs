@@ -1,29 +1,35 @@
 //! Local JSONL files: one file per session (`<dir>/<session_id>.jsonl`), one line per
-//! session start, event, agent, tag update and end. Chosen explicitly only: the SDK never
-//! writes files on its own.
+//! session start, event, agent, tag update and end, each carrying the AgentOps v2 shape of
+//! its object. Chosen explicitly only: the SDK never writes files on its own.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{EncodedBatch, Exporter, Outcome, SessionRef, Started, Updated};
+use super::agentops_v2::wire::{self, WireSession};
+use super::{
+    EncodedBatch, ExportError, ExportResult, Exporter, SessionRecord, SessionRef, Started, Updated,
+};
 use crate::event::Event;
-use crate::wire::{self, SessionRecord};
 
 pub struct FileExporter {
     dir: PathBuf,
+    host_env: Option<Value>,
     files: HashMap<Uuid, BufWriter<File>>,
 }
 
 impl FileExporter {
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
+    /// `host_env`: written with every session line; `None` to opt out.
+    pub fn new(dir: impl Into<PathBuf>, host_env: Option<Value>) -> Self {
         FileExporter {
             dir: dir.into(),
+            host_env,
             files: HashMap::new(),
         }
     }
@@ -34,36 +40,44 @@ impl FileExporter {
     }
 
     fn writer(&mut self, session_id: &Uuid) -> std::io::Result<&mut BufWriter<File>> {
-        if !self.files.contains_key(session_id) {
-            std::fs::create_dir_all(&self.dir)?;
-            // Append: a forked child (or a resumed session) adds to the same file.
-            let file = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(Self::session_path(&self.dir, session_id))?;
-            self.files.insert(*session_id, BufWriter::new(file));
+        match self.files.entry(*session_id) {
+            Entry::Occupied(entry) => Ok(entry.into_mut()),
+            Entry::Vacant(entry) => {
+                std::fs::create_dir_all(&self.dir)?;
+                // Append: a forked child (or a resumed session) adds to the same file.
+                let file = OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(Self::session_path(&self.dir, session_id))?;
+                Ok(entry.insert(BufWriter::new(file)))
+            }
         }
-        Ok(self.files.get_mut(session_id).expect("inserted above"))
     }
 
-    fn write_line(&mut self, session_id: &Uuid, line: &[u8]) -> Outcome<()> {
+    fn write_line(&mut self, session_id: &Uuid, line: &[u8]) -> ExportResult<()> {
         let result = self.writer(session_id).and_then(|w| {
             w.write_all(line)?;
             w.write_all(b"\n")
         });
-        io_outcome(result)
+        io_result(result)
+    }
+
+    fn session_line(&self, kind: &str, record: &SessionRecord) -> Vec<u8> {
+        let session = WireSession {
+            record,
+            host_env: self.host_env.as_ref(),
+        };
+        line(kind, "session", session)
     }
 }
 
-fn io_outcome(result: std::io::Result<()>) -> Outcome<()> {
-    match result {
-        Ok(()) => Outcome::Done(()),
-        Err(err) => Outcome::Retry {
-            status: None,
-            after: None,
-            why: format!("file exporter: {err}"),
-        },
-    }
+/// A local I/O error may clear (a full disk, a directory being created): retried.
+fn io_result(result: std::io::Result<()>) -> ExportResult<()> {
+    result.map_err(|err| ExportError::Transient {
+        status: None,
+        retry_after: None,
+        why: format!("file exporter: {err}"),
+    })
 }
 
 fn line(kind: &str, key: &str, value: impl serde::Serialize) -> Vec<u8> {
@@ -77,28 +91,19 @@ impl Exporter for FileExporter {
         out.push(b'}');
     }
 
-    fn start_session(&mut self, record: &SessionRecord, _timeout: Duration) -> Outcome<Started> {
-        match self.write_line(
-            &record.session_id,
-            &line("session_start", "session", record),
-        ) {
-            Outcome::Done(()) => Outcome::Done(Started { token: None }),
-            Outcome::Retry { status, after, why } => Outcome::Retry { status, after, why },
-            _ => Outcome::Rejected {
-                why: "file exporter".into(),
-            },
-        }
+    fn start_session(
+        &mut self,
+        record: &SessionRecord,
+        _timeout: Duration,
+    ) -> ExportResult<Started> {
+        let line = self.session_line("session_start", record);
+        self.write_line(&record.session_id, &line)?;
+        Ok(Started { token: None })
     }
 
-    fn reauthorize(&mut self, session_id: &Uuid, _timeout: Duration) -> Outcome<Started> {
-        match self.writer(session_id) {
-            Ok(_) => Outcome::Done(Started { token: None }),
-            Err(err) => Outcome::Retry {
-                status: None,
-                after: None,
-                why: format!("file exporter: {err}"),
-            },
-        }
+    fn reauthorize(&mut self, session_id: &Uuid, _timeout: Duration) -> ExportResult<Started> {
+        io_result(self.writer(session_id).map(drop))?;
+        Ok(Started { token: None })
     }
 
     fn send_events(
@@ -106,7 +111,7 @@ impl Exporter for FileExporter {
         session: SessionRef<'_>,
         batch: &EncodedBatch,
         _timeout: Duration,
-    ) -> Outcome<()> {
+    ) -> ExportResult<()> {
         let result = self.writer(session.id).and_then(|w| {
             for item in batch.items() {
                 w.write_all(item)?;
@@ -114,7 +119,7 @@ impl Exporter for FileExporter {
             }
             Ok(())
         });
-        io_outcome(result)
+        io_result(result)
     }
 
     fn update_session(
@@ -123,25 +128,20 @@ impl Exporter for FileExporter {
         record: &SessionRecord,
         ending: bool,
         _timeout: Duration,
-    ) -> Outcome<Updated> {
+    ) -> ExportResult<Updated> {
         let kind = if ending {
             "session_end"
         } else {
             "session_update"
         };
-        let mut outcome = self.write_line(session.id, &line(kind, "session", record));
-        if ending && outcome == Outcome::Done(()) {
+        let line = self.session_line(kind, record);
+        self.write_line(session.id, &line)?;
+        if ending {
             if let Some(mut w) = self.files.remove(session.id) {
-                outcome = io_outcome(w.flush());
+                io_result(w.flush())?;
             }
         }
-        match outcome {
-            Outcome::Done(()) => Outcome::Done(Updated::default()),
-            Outcome::Retry { status, after, why } => Outcome::Retry { status, after, why },
-            _ => Outcome::Rejected {
-                why: "file exporter".into(),
-            },
-        }
+        Ok(Updated::default())
     }
 
     fn create_agent(
@@ -150,15 +150,9 @@ impl Exporter for FileExporter {
         agent_id: &Uuid,
         name: &str,
         _timeout: Duration,
-    ) -> Outcome<()> {
-        self.write_line(
-            session.id,
-            &line(
-                "agent",
-                "agent",
-                json!({ "id": agent_id.to_string(), "name": name }),
-            ),
-        )
+    ) -> ExportResult<()> {
+        let agent = json!({ "id": agent_id.to_string(), "name": name });
+        self.write_line(session.id, &line("agent", "agent", agent))
     }
 
     fn flush(&mut self) {

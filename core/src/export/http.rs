@@ -1,11 +1,11 @@
 //! The HTTP transport shared by network exporters: one pooled ureq agent, a timeout on
-//! every call, and the mapping of answers to retry [`Outcome`]s.
+//! every call, and the mapping of answers to an [`ExportError`] for the retry policy.
 
 use std::time::Duration;
 
 use ureq::Agent;
 
-use super::Outcome;
+use super::{ExportError, ExportResult};
 
 /// Longest `Retry-After` we obey, so a hostile or buggy header cannot park the worker.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -32,14 +32,14 @@ impl HttpTransport {
     }
 
     /// POSTs a JSON body. Non-2xx answers and transport errors come back as an
-    /// [`Outcome`] ready for the retry policy. `headers` values are never logged.
+    /// [`ExportError`] ready for the retry policy. `headers` values are never logged.
     pub fn post_json(
         &self,
         url: &str,
         headers: &[(&str, &str)],
         body: Vec<u8>,
         timeout: Duration,
-    ) -> Result<Reply, Outcome<()>> {
+    ) -> ExportResult<Reply> {
         let mut request = self
             .agent
             .post(url)
@@ -69,16 +69,18 @@ impl HttpTransport {
             .unwrap_or_default();
         match status {
             200..=299 => Ok(Reply { body }),
-            401 | 403 => Err(Outcome::Unauthorized {
-                why: format!("HTTP {status}"),
-            }),
-            413 => Err(Outcome::TooLarge),
-            408 | 429 | 500..=599 => Err(Outcome::Retry {
+            401 | 403 => Err(ExportError::Unauthorized {
                 status: Some(status),
-                after: retry_after,
                 why: format!("HTTP {status}"),
             }),
-            _ => Err(Outcome::Rejected {
+            413 => Err(ExportError::TooLarge),
+            408 | 429 | 500..=599 => Err(ExportError::Transient {
+                status: Some(status),
+                retry_after,
+                why: format!("HTTP {status}"),
+            }),
+            _ => Err(ExportError::Rejected {
+                status: Some(status),
                 why: format!("HTTP {status}: {}", snippet(&body)),
             }),
         }
@@ -91,18 +93,19 @@ impl Default for HttpTransport {
     }
 }
 
-fn classify_transport_error(err: &ureq::Error) -> Outcome<()> {
+fn classify_transport_error(err: &ureq::Error) -> ExportError {
     match err {
         ureq::Error::BadUri(_)
         | ureq::Error::Http(_)
         | ureq::Error::InvalidProxyUrl
-        | ureq::Error::RequireHttpsOnly(_) => Outcome::Rejected {
+        | ureq::Error::RequireHttpsOnly(_) => ExportError::Rejected {
+            status: None,
             why: format!("request not sendable: {err}"),
         },
         // Connection refused/reset, timeouts, DNS, protocol errors: the backend may recover.
-        _ => Outcome::Retry {
+        _ => ExportError::Transient {
             status: None,
-            after: None,
+            retry_after: None,
             why: err.to_string(),
         },
     }

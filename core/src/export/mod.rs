@@ -1,13 +1,16 @@
 //! Exporters: where the uploader sends sessions and batches of events.
 //!
 //! The uploader owns batching, ordering, retries and accounting; an exporter only speaks
-//! one protocol and classifies each answer into an [`Outcome`]. That split is what lets the
-//! AgentOps REST v2, local JSONL files and (later) OTLP share one worker.
+//! one protocol and classifies each failure into an [`ExportError`]. That split is what
+//! lets the AgentOps REST v2, local JSONL files and OTLP share one worker. Each exporter
+//! owns its wire format: the rest of the core hands it plain data.
 
-mod agentops_v2;
+pub mod agentops_v2;
 mod batch;
 mod file;
 mod http;
+#[cfg(test)]
+pub(crate) mod scripted;
 
 use std::time::Duration;
 
@@ -17,31 +20,49 @@ pub use agentops_v2::AgentOpsV2Exporter;
 pub use batch::EncodedBatch;
 pub use file::FileExporter;
 
-use crate::event::Event;
-use crate::wire::SessionRecord;
+use crate::event::{EndState, Event, time::Timestamp};
 
-/// How one export call ended, as the retry policy needs to know it.
+/// Why one export call failed, as the retry policy needs to know it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome<T> {
-    Done(T),
-    /// Transient: connect error, timeout, 408, 429, 5xx. `status` is `None` for transport
-    /// errors; `after` is the server's `Retry-After`, if any.
-    Retry {
+pub enum ExportError {
+    /// Transient: connect error, timeout, 408, 429, 5xx, a local I/O error. `status` is
+    /// `None` for transport errors; `retry_after` is the server's `Retry-After`, if any.
+    Transient {
         status: Option<u16>,
-        after: Option<Duration>,
+        retry_after: Option<Duration>,
         why: String,
     },
     /// 401/403: the credentials (JWT) must be refreshed before resending.
-    Unauthorized {
-        why: String,
-    },
+    Unauthorized { status: Option<u16>, why: String },
     /// 413: the batch must be split.
     TooLarge,
     /// A definite refusal that resending cannot fix (other 4xx, a malformed answer).
-    Rejected {
-        why: String,
-    },
+    Rejected { status: Option<u16>, why: String },
 }
+
+impl ExportError {
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ExportError::Transient { status, .. }
+            | ExportError::Unauthorized { status, .. }
+            | ExportError::Rejected { status, .. } => *status,
+            ExportError::TooLarge => Some(413),
+        }
+    }
+
+    /// A short description for logs (never a key or a token).
+    pub fn why(&self) -> &str {
+        match self {
+            ExportError::Transient { why, .. }
+            | ExportError::Unauthorized { why, .. }
+            | ExportError::Rejected { why, .. } => why,
+            ExportError::TooLarge => "HTTP 413",
+        }
+    }
+}
+
+pub type ExportResult<T> = Result<T, ExportError>;
 
 /// The answer to starting (or re-adopting) a session.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,22 +84,37 @@ pub struct SessionRef<'a> {
     pub token: Option<&'a str>,
 }
 
+/// What an exporter is told about a session when it starts, changes and ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub session_id: Uuid,
+    pub init_timestamp: Timestamp,
+    pub end_timestamp: Option<Timestamp>,
+    pub end_state: EndState,
+    pub end_state_reason: Option<String>,
+    pub tags: Vec<String>,
+    pub video: Option<String>,
+    /// Indexed like [`crate::event::EventCategory::ALL`].
+    pub event_counts: [u64; 5],
+}
+
 pub trait Exporter: Send + 'static {
-    /// Encodes one event as an item of this exporter's batches (called on the worker thread
-    /// as soon as the event is received, so buffered events are compact bytes).
+    /// Encodes one event as an item of this exporter's batches (on the worker thread, just
+    /// before the batch is first sent).
     fn encode_event(&self, event: &Event, session_id: &Uuid, out: &mut Vec<u8>);
 
-    fn start_session(&mut self, record: &SessionRecord, timeout: Duration) -> Outcome<Started>;
+    fn start_session(&mut self, record: &SessionRecord, timeout: Duration)
+    -> ExportResult<Started>;
 
     /// Gets a fresh token for an existing session (after a 401, or in a forked child).
-    fn reauthorize(&mut self, session_id: &Uuid, timeout: Duration) -> Outcome<Started>;
+    fn reauthorize(&mut self, session_id: &Uuid, timeout: Duration) -> ExportResult<Started>;
 
     fn send_events(
         &mut self,
         session: SessionRef<'_>,
         batch: &EncodedBatch,
         timeout: Duration,
-    ) -> Outcome<()>;
+    ) -> ExportResult<()>;
 
     /// Tag changes (`ending == false`) and the final update (`ending == true`).
     fn update_session(
@@ -87,7 +123,7 @@ pub trait Exporter: Send + 'static {
         record: &SessionRecord,
         ending: bool,
         timeout: Duration,
-    ) -> Outcome<Updated>;
+    ) -> ExportResult<Updated>;
 
     fn create_agent(
         &mut self,
@@ -95,7 +131,7 @@ pub trait Exporter: Send + 'static {
         agent_id: &Uuid,
         name: &str,
         timeout: Duration,
-    ) -> Outcome<()>;
+    ) -> ExportResult<()>;
 
     /// Makes everything exported so far durable (files are flushed); network exporters
     /// have nothing to do.

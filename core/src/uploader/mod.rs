@@ -1,259 +1,247 @@
 //! The batching uploader: one named worker thread per client, fed by a bounded lock-free
 //! crossbeam channel.
 //!
-//! The caller's hot path is `submit`: reserve room in atomic counters, `try_send` a boxed
-//! event, done — no network I/O, no lock shared with the worker, never blocking. Control
-//! messages (session start/end, flush, shutdown) travel through the same FIFO channel so
-//! they are ordered with the events a thread recorded before them.
+//! The caller's hot path is [`Uploader::submit`]: reserve room in atomic counters,
+//! `try_send` a boxed event, done — no network I/O, no lock shared with the worker, never
+//! blocking. Session changes travel through the same FIFO channel, so they are ordered
+//! with the events a thread recorded before them. What the worker learns about a session
+//! (accepted, refused, its cost) it writes into the session's [`SessionState`].
 
+mod pipeline;
+mod protocol;
 mod retry;
 mod session_queue;
+mod state;
 pub mod stats;
+mod wake;
 mod worker;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, TrySendError, bounded};
+use crossbeam_channel::{RecvTimeoutError, bounded};
 use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
-use crate::export::Exporter;
-use crate::session::SessionShared;
-use crate::wire::SessionRecord;
-use stats::Counters;
+use crate::export::{Exporter, SessionRecord};
+use pipeline::Pipeline;
+use protocol::Control;
+pub use state::{SessionState, SessionStatus};
 pub use stats::{DropReason, Stats};
-
-/// Room in the channel beyond the event bound, for control messages.
-const CONTROL_SLACK: usize = 1024;
-/// At most this much of a shutdown's time is kept for the worker to report back.
-const REPORT_MARGIN: Duration = Duration::from_millis(200);
 
 /// What `shutdown` achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShutdownReport {
     /// Everything recorded before the shutdown was delivered.
     pub completed: bool,
-    /// Events that were still undelivered at the deadline.
+    /// Events recorded before the shutdown that it could not deliver: dropped during it,
+    /// or still undelivered at its deadline. Each is also counted under a drop reason.
     pub left: u64,
     pub stats: Stats,
 }
 
 /// What ending a session achieved within its bound.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct EndOutcome {
+pub struct EndDelivery {
     /// The session's events and its final update reached the backend in time.
     pub delivered: bool,
     /// Token cost reported by the backend's answer to the final update.
     pub token_cost: Option<f64>,
 }
 
-pub(crate) type StartReply = Result<()>;
-
-pub(crate) enum Message {
-    Event {
-        session: u64,
-        bytes: u32,
-        event: Box<Event>,
-    },
-    Control(Box<Control>),
+pub struct Uploader {
+    /// Replaced only in a forked child (single-threaded then); replaced pipelines are
+    /// leaked on purpose, so a reference handed out stays valid.
+    pipeline: AtomicPtr<Pipeline>,
+    next_key: AtomicU64,
+    config: Config,
 }
 
-pub(crate) enum Control {
-    /// Create the session at the backend; `reply` answers once it is known (or refused).
-    Start {
-        shared: Arc<SessionShared>,
-        record: SessionRecord,
-        reply: Sender<StartReply>,
-        caller_waits_until: Instant,
-    },
-    /// A forked child takes over a session it inherited: fresh credentials, same id.
-    Adopt {
-        shared: Arc<SessionShared>,
-    },
-    CreateAgent {
-        session: u64,
-        agent_id: Uuid,
-        name: String,
-    },
-    Update {
-        session: u64,
-        record: SessionRecord,
-    },
-    End {
-        session: u64,
-        record: SessionRecord,
-        reply: Option<Sender<EndOutcome>>,
-    },
-    Flush {
-        deadline: Instant,
-        reply: Sender<bool>,
-    },
-    Shutdown {
-        deadline: Instant,
-        reply: Sender<ShutdownReport>,
-    },
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    pub max_events: u64,
-    pub max_bytes: u64,
-}
-
-pub(crate) struct Pipeline {
-    tx: Sender<Message>,
-    counters: Arc<Counters>,
-    limits: Limits,
-    closed: AtomicBool,
-    worker: Mutex<Option<JoinHandle<()>>>,
-    report: Mutex<Option<ShutdownReport>>,
-}
-
-impl Pipeline {
-    pub fn start(config: &Config, exporter: Box<dyn Exporter>) -> Result<Pipeline> {
-        let (tx, rx): (Sender<Message>, Receiver<Message>) =
-            bounded(config.max_buffered_events + CONTROL_SLACK);
-        let counters = Arc::new(Counters::default());
-        let worker = worker::Worker::new(config, exporter, rx, counters.clone());
-        let handle = std::thread::Builder::new()
-            .name("agentops-uploader".into())
-            .spawn(move || worker.run())
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Io,
-                    format!("could not start the uploader thread: {e}"),
-                )
-            })?;
-        Ok(Pipeline {
-            tx,
-            counters,
-            limits: Limits {
-                max_events: config.max_buffered_events as u64,
-                max_bytes: config.max_buffered_bytes as u64,
-            },
-            closed: AtomicBool::new(false),
-            worker: Mutex::new(Some(handle)),
-            report: Mutex::new(None),
+impl Uploader {
+    /// Starts the worker thread.
+    pub fn start(config: &Config, exporter: Box<dyn Exporter>) -> Result<Uploader> {
+        let pipeline = Box::new(Pipeline::start(config, exporter)?);
+        Ok(Uploader {
+            pipeline: AtomicPtr::new(Box::into_raw(pipeline)),
+            next_key: AtomicU64::new(1),
+            config: config.clone(),
         })
     }
 
-    /// The hot path. Never blocks; on a full buffer the event is dropped and counted.
-    #[inline]
-    pub fn submit(&self, session: u64, event: Event) -> Result<(), ErrorKind> {
-        let bytes = (event.estimated_size() as u64).min(u32::MAX as u64);
-        if self.closed.load(Ordering::Relaxed) {
-            self.counters.drop_events(DropReason::AfterShutdown, 1);
-            return Err(ErrorKind::ShutDown);
+    fn pipeline(&self) -> &Pipeline {
+        // SAFETY: the pointer comes from Box::into_raw, is never null, and is freed only
+        // in Drop (when no reference can be alive); replaced pipelines are leaked.
+        unsafe { &*self.pipeline.load(Ordering::Acquire) }
+    }
+
+    /// Creates the session at the backend, waiting at most until `caller_waits_until` for
+    /// its answer: a refusal within it is an error (`SessionRefused`, with the HTTP
+    /// status); a backend that is merely slow still gets a session, whose events are
+    /// delivered once it answers.
+    pub fn start_session(
+        &self,
+        id: Uuid,
+        record: SessionRecord,
+        caller_waits_until: Instant,
+    ) -> Result<Arc<SessionState>> {
+        let pipeline = self.pipeline();
+        if pipeline.is_closed() {
+            return Err(Error::new(ErrorKind::ShutDown, "the client is shut down"));
         }
-        if !self
-            .counters
-            .try_reserve(bytes, self.limits.max_events, self.limits.max_bytes)
-        {
-            self.counters.drop_events(DropReason::QueueFull, 1);
-            return Err(ErrorKind::QueueFull);
-        }
-        let message = Message::Event {
-            session,
-            bytes: bytes as u32,
-            event: Box::new(event),
+        let state = Arc::new(SessionState::new(
+            self.next_key.fetch_add(1, Ordering::Relaxed),
+            id,
+        ));
+        let (reply, answer) = bounded(1);
+        let start = Control::Start {
+            state: state.clone(),
+            record,
+            reply,
+            caller_waits_until,
         };
-        match self.tx.try_send(message) {
-            Ok(()) => Ok(()),
-            Err(err) => {
-                self.counters.release(1, bytes);
-                let (reason, kind) = match err {
-                    TrySendError::Full(_) => (DropReason::QueueFull, ErrorKind::QueueFull),
-                    TrySendError::Disconnected(_) => {
-                        (DropReason::AfterShutdown, ErrorKind::ShutDown)
-                    }
-                };
-                self.counters.drop_events(reason, 1);
-                Err(kind)
+        if !pipeline.control(start, Some(caller_waits_until)) {
+            return Err(Error::new(
+                ErrorKind::QueueFull,
+                "the uploader queue is full; the session was not started",
+            ));
+        }
+        match answer.recv_deadline(caller_waits_until) {
+            Ok(answer) => answer.map(|()| state),
+            Err(RecvTimeoutError::Timeout) => {
+                log::debug!(
+                    "session {id}: the backend has not answered yet; continuing in the background"
+                );
+                Ok(state)
             }
+            Err(RecvTimeoutError::Disconnected) => Err(self.stopped_error()),
         }
     }
 
-    /// Sends a control message, waiting for room at most until `deadline` (`None`: not at all).
-    pub fn control(&self, control: Control, deadline: Option<Instant>) -> bool {
-        let message = Message::Control(Box::new(control));
-        let sent = match deadline {
-            Some(deadline) => self.tx.send_deadline(message, deadline).is_ok(),
-            None => self.tx.try_send(message).is_ok(),
-        };
-        if !sent {
-            log::warn!(
-                "the uploader queue is full or closed; a session update could not be queued"
-            );
+    fn stopped_error(&self) -> Error {
+        match self.pipeline().has_failed() {
+            true => Error::new(ErrorKind::UploaderFailed, "the uploader thread failed"),
+            false => Error::new(
+                ErrorKind::ShutDown,
+                "the uploader stopped before the backend answered",
+            ),
         }
-        sent
+    }
+
+    /// Records an event of `session`. Never blocks and never does I/O; an event that
+    /// cannot be taken (full buffer, shut down) is dropped, counted, and reported.
+    #[inline]
+    pub fn submit(&self, session: &SessionState, event: Event) -> Result<()> {
+        self.pipeline().submit(session.key, event)
+    }
+
+    /// Sends the session's changed tags (or video) to the backend.
+    pub fn update_session(&self, session: &SessionState, record: SessionRecord) {
+        let update = Control::Update {
+            session: session.key,
+            record,
+        };
+        self.pipeline().control(update, None);
+    }
+
+    /// Registers an agent; it is created at the backend before any event submitted after
+    /// this call.
+    pub fn create_agent(&self, session: &SessionState, agent_id: Uuid, name: String) {
+        let create = Control::CreateAgent {
+            session: session.key,
+            agent_id,
+            name,
+        };
+        self.pipeline().control(create, None);
+    }
+
+    /// Sends the session's pending events, then its final update. Waits at most `wait`
+    /// for that (`None`: queues the end and returns at once).
+    pub fn end_session(
+        &self,
+        session: &SessionState,
+        record: SessionRecord,
+        wait: Option<Duration>,
+    ) -> EndDelivery {
+        let pipeline = self.pipeline();
+        let key = session.key;
+        let Some(wait) = wait else {
+            let deadline = Instant::now() + self.config.session_end_timeout;
+            let end = Control::End {
+                session: key,
+                record,
+                reply: None,
+            };
+            pipeline.control(end, Some(deadline));
+            return EndDelivery::default();
+        };
+        let deadline = Instant::now() + wait;
+        let (reply, answer) = bounded(1);
+        let end = Control::End {
+            session: key,
+            record,
+            reply: Some(reply),
+        };
+        if !pipeline.control(end, Some(deadline)) {
+            return EndDelivery::default();
+        }
+        answer.recv_deadline(deadline).unwrap_or_default()
+    }
+
+    /// Waits until everything submitted so far is delivered, at most `timeout`. `true`
+    /// only if all of it was delivered.
+    pub fn flush(&self, timeout: Duration) -> bool {
+        self.pipeline().flush(timeout)
+    }
+
+    /// Delivers what it can within `timeout`, then stops the worker. Idempotent; never
+    /// exceeds the deadline, even with a hung backend.
+    pub fn shutdown(&self, timeout: Duration) -> ShutdownReport {
+        self.pipeline().shutdown(timeout)
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        self.pipeline().is_closed()
     }
 
     pub fn stats(&self) -> Stats {
-        self.counters.snapshot()
+        self.pipeline().stats()
     }
 
-    /// Waits until everything recorded before the call is delivered, at most `timeout`.
-    /// `true` only if all of it was delivered (none dropped).
-    pub fn flush(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        let (reply, answer) = bounded(1);
-        if !self.control(Control::Flush { deadline, reply }, Some(deadline)) {
-            return false;
+    /// In a forked child (single-threaded): a fresh worker and an empty queue. `adopt`
+    /// are the sessions the child keeps recording into: the worker takes them over
+    /// under their ids with fresh credentials. The inherited pipeline is never touched
+    /// (its thread does not exist here, its locks may be held forever) and is leaked.
+    pub fn after_fork_in_child(
+        &self,
+        exporter: Box<dyn Exporter>,
+        adopt: &[Arc<SessionState>],
+    ) -> Result<()> {
+        let pipeline = Box::new(Pipeline::start(&self.config, exporter)?);
+        for state in adopt {
+            state.set_status(SessionStatus::Starting);
+            pipeline.control(
+                Control::Adopt {
+                    state: state.clone(),
+                },
+                None,
+            );
         }
-        answer.recv_deadline(deadline).unwrap_or(false)
+        self.pipeline
+            .store(Box::into_raw(pipeline), Ordering::Release);
+        Ok(())
     }
+}
 
-    /// Delivers what it can before `timeout`, then stops the worker. Never exceeds the
-    /// deadline: a worker stuck on a hung backend is left behind (not joined).
-    pub fn shutdown(&self, timeout: Duration) -> ShutdownReport {
-        let mut report_slot = self.report.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(report) = *report_slot {
-            return report;
+impl Drop for Uploader {
+    fn drop(&mut self) {
+        self.shutdown(self.config.shutdown_timeout);
+        let pipeline = self.pipeline.swap(std::ptr::null_mut(), Ordering::AcqRel);
+        if !pipeline.is_null() {
+            // SAFETY: see `pipeline()`; this is the last reference.
+            drop(unsafe { Box::from_raw(pipeline) });
         }
-        let deadline = Instant::now() + timeout;
-        // The worker stops a little earlier than the caller so its report (not a guess
-        // from the counters) is what the caller gets back.
-        let worker_deadline = deadline - (timeout / 10).min(REPORT_MARGIN);
-        self.closed.store(true, Ordering::Relaxed);
-        let (reply, answer) = bounded(1);
-        let report = if self.control(
-            Control::Shutdown {
-                deadline: worker_deadline,
-                reply,
-            },
-            Some(deadline),
-        ) {
-            answer.recv_deadline(deadline).ok()
-        } else {
-            None
-        };
-        let report = match report {
-            Some(report) => {
-                if let Some(handle) = self.worker.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                    // The worker answered as its last act; joining is immediate.
-                    let _ = handle.join();
-                }
-                report
-            }
-            None => {
-                let stats = self.stats();
-                log::warn!(
-                    "shutdown deadline reached with {} events undelivered",
-                    stats.queued
-                );
-                ShutdownReport {
-                    completed: false,
-                    left: stats.queued,
-                    stats,
-                }
-            }
-        };
-        *report_slot = Some(report);
-        report
     }
 }

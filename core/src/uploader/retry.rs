@@ -65,7 +65,8 @@ impl RetryPolicy {
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
             .min(self.max);
         // uuid's thread-local RNG is already here; no need for another crate for one number.
-        let random = (crate::id::new_id().as_u64_pair().0 >> 11) as f64 / (1u64 << 53) as f64;
+        let random =
+            (crate::event::id::new_id().as_u64_pair().0 >> 11) as f64 / (1u64 << 53) as f64;
         base.mul_f64(0.8 + 0.4 * random)
     }
 }

@@ -9,13 +9,13 @@ use std::time::Instant;
 use crossbeam_channel::Sender;
 use uuid::Uuid;
 
+use super::EndDelivery;
 use super::retry::RetryState;
+use super::state::SessionState;
 use super::stats::DropReason;
-use super::{EndOutcome, StartReply};
+use crate::error::Result;
 use crate::event::Event;
-use crate::export::{EncodedBatch, Exporter};
-use crate::session::SessionShared;
-use crate::wire::SessionRecord;
+use crate::export::{EncodedBatch, Exporter, SessionRecord};
 
 /// Events awaiting delivery, with what is needed to account for them. They stay
 /// structs until the first attempt to send them, then are encoded once (retries and
@@ -75,26 +75,23 @@ impl PendingBatch {
         self.encoded.as_ref().unwrap_or(&EMPTY)
     }
 
-    /// Splits off the second half (after a 413, so the batch is encoded), preserving
-    /// order and accounting.
-    pub fn split_half(&mut self) -> PendingBatch {
-        let encoded = self
-            .encoded
-            .as_mut()
-            .expect("a batch is encoded before it can be refused as too large");
+    /// Splits off the second half (after a 413, so the batch is encoded and holds at
+    /// least two events), preserving order and accounting. `None` if it cannot be split.
+    pub fn split_half(&mut self) -> Option<PendingBatch> {
+        let encoded = self.encoded.as_mut().filter(|e| e.len() >= 2)?;
         let items = encoded.split_half();
         let item_bytes = self
             .item_bytes
             .split_off(self.item_bytes.len() - items.len());
         let moved: u64 = item_bytes.iter().map(|&b| b as u64).sum();
         self.reserved_bytes -= moved;
-        PendingBatch {
+        Some(PendingBatch {
             events: Vec::new(),
             encoded: Some(items),
             first_seq: self.first_seq + self.len() as u64,
             reserved_bytes: moved,
             item_bytes,
-        }
+        })
     }
 }
 
@@ -108,7 +105,7 @@ pub(crate) enum Request {
     },
     Update {
         record: SessionRecord,
-        end_reply: Option<Sender<EndOutcome>>,
+        end_reply: Option<Sender<EndDelivery>>,
         ending: bool,
     },
 }
@@ -121,7 +118,7 @@ pub(crate) enum Phase {
 }
 
 pub(crate) struct SessionQueue {
-    pub shared: Arc<SessionShared>,
+    pub state: Arc<SessionState>,
     pub token: Option<String>,
     pub phase: Phase,
     pub open: Option<(PendingBatch, Instant)>,
@@ -132,14 +129,15 @@ pub(crate) struct SessionQueue {
     /// Set by a successful re-authorisation; a 401 right after it means the key itself
     /// is refused.
     pub fresh_token: bool,
-    pub start_reply: Option<(Sender<StartReply>, Instant)>,
+    /// Answers the caller of `start_session`, who waits until the `Instant`.
+    pub start_reply: Option<(Sender<Result<()>>, Instant)>,
     pub ended: bool,
 }
 
 impl SessionQueue {
-    pub fn new(shared: Arc<SessionShared>, seq: u64, first: Request) -> Self {
+    pub fn new(state: Arc<SessionState>, seq: u64, first: Request) -> Self {
         SessionQueue {
-            shared,
+            state,
             token: None,
             phase: Phase::Starting,
             open: None,
@@ -151,8 +149,8 @@ impl SessionQueue {
         }
     }
 
-    pub fn id(&self) -> &Uuid {
-        &self.shared.id
+    pub fn id(&self) -> Uuid {
+        self.state.id()
     }
 
     /// Moves the batch being filled to the end of the request queue.
@@ -219,7 +217,7 @@ impl SessionQueue {
             .is_some_and(|(_, until)| now < *until)
     }
 
-    pub fn answer_start(&mut self, result: StartReply) {
+    pub fn answer_start(&mut self, result: Result<()>) {
         if let Some((reply, _)) = self.start_reply.take() {
             let _ = reply.try_send(result);
         }

@@ -2,7 +2,10 @@
 //!
 //! Callers count an event into the buffer *before* handing it over and revert on failure
 //! (the OpenTelemetry Rust #3453 lesson), so `queued` never under-counts what a flush must
-//! wait for.
+//! wait for. Every event that is accepted is settled exactly once: delivered, or dropped
+//! under one reason. When a shutdown gives up on a worker that does not answer, it
+//! *abandons* what is still queued (counting it as dropped at once); a worker coming back
+//! later finds its events already settled and counts nothing twice.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
@@ -22,16 +25,19 @@ pub enum DropReason {
     AfterShutdown,
     /// Still undelivered when the shutdown deadline passed.
     ShutdownDeadline,
+    /// The uploader thread failed (a bug); nothing more can be delivered.
+    UploaderFailed,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 6] = [
+    pub const ALL: [DropReason; 7] = [
         DropReason::QueueFull,
         DropReason::RetriesExhausted,
         DropReason::Rejected,
         DropReason::AuthFailed,
         DropReason::AfterShutdown,
         DropReason::ShutdownDeadline,
+        DropReason::UploaderFailed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,7 +48,13 @@ impl DropReason {
             DropReason::AuthFailed => "auth_failed",
             DropReason::AfterShutdown => "after_shutdown",
             DropReason::ShutdownDeadline => "shutdown_deadline",
+            DropReason::UploaderFailed => "uploader_failed",
         }
+    }
+
+    /// Dropped after the buffer had accepted the event (the others never entered it).
+    pub fn after_acceptance(self) -> bool {
+        !matches!(self, DropReason::QueueFull | DropReason::AfterShutdown)
     }
 }
 
@@ -58,7 +70,7 @@ pub struct Stats {
     /// Requests re-sent after a transient failure.
     pub retried: u64,
     /// Dropped events, by reason (indexed like [`DropReason::ALL`]).
-    pub dropped: [u64; 6],
+    pub dropped: [u64; 7],
 }
 
 impl Stats {
@@ -69,45 +81,122 @@ impl Stats {
     pub fn dropped_total(&self) -> u64 {
         self.dropped.iter().sum()
     }
+
+    /// Events dropped after the buffer had accepted them.
+    pub fn dropped_after_acceptance(&self) -> u64 {
+        DropReason::ALL
+            .iter()
+            .filter(|r| r.after_acceptance())
+            .map(|r| self.dropped(*r))
+            .sum()
+    }
+
+    /// `reason=count` for every reason with drops, for logs.
+    pub fn drops_summary(&self) -> String {
+        let parts: Vec<String> = DropReason::ALL
+            .iter()
+            .filter(|r| self.dropped(**r) > 0)
+            .map(|r| format!("{}={}", r.as_str(), self.dropped(*r)))
+            .collect();
+        parts.join(", ")
+    }
 }
 
-/// Queued events (high 32 bits) and their bytes (low 32 bits) in one word, so the hot
-/// path reserves both with a single atomic add.
+/// Queued events (bits 32..62) and their bytes (bits 0..31) in one word, so the hot path
+/// reserves both with a single atomic add; bit 63 marks the word abandoned.
 const EVENT_UNIT: u64 = 1 << 32;
 const BYTES_MASK: u64 = EVENT_UNIT - 1;
+const EVENTS_MASK: u64 = (1 << 31) - 1;
+const ABANDONED: u64 = 1 << 63;
+
+fn events_of(word: u64) -> u64 {
+    (word >> 32) & EVENTS_MASK
+}
+
+/// The result of [`Counters::try_reserve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reservation {
+    /// Room was taken; `queued` events are now reserved in all.
+    Reserved {
+        queued: u64,
+    },
+    Full,
+    /// A shutdown gave up on the worker: nothing is accepted any more.
+    Abandoned,
+}
 
 #[derive(Default)]
 pub(crate) struct Counters {
-    pub delivered: AtomicU64,
+    delivered: AtomicU64,
     queued: AtomicU64,
-    pub retried: AtomicU64,
-    dropped: [AtomicU64; 6],
+    retried: AtomicU64,
+    dropped: [AtomicU64; 7],
     first_drop_logged: AtomicBool,
 }
 
 impl Counters {
-    /// Reserves room for one event; `false` (and nothing changed) when a bound is reached.
-    /// `bytes` and `max_bytes` stay below 4 GiB (`Config::validate` caps the bound).
+    /// Reserves room for one event. `bytes` and `max_bytes` stay below 4 GiB and
+    /// `max_events` below 2^30 (`Config::validate` caps the bounds).
     #[inline]
-    pub fn try_reserve(&self, bytes: u64, max_events: u64, max_bytes: u64) -> bool {
+    pub fn try_reserve(&self, bytes: u64, max_events: u64, max_bytes: u64) -> Reservation {
         let add = EVENT_UNIT | bytes.min(BYTES_MASK);
-        let now = self.queued.fetch_add(add, Relaxed) + add;
-        if now >> 32 > max_events || now & BYTES_MASK > max_bytes {
+        let now = self.queued.fetch_add(add, Relaxed).wrapping_add(add);
+        if now & ABANDONED != 0 {
             self.queued.fetch_sub(add, Relaxed);
-            return false;
+            return Reservation::Abandoned;
         }
-        true
+        if events_of(now) > max_events || now & BYTES_MASK > max_bytes {
+            self.queued.fetch_sub(add, Relaxed);
+            return Reservation::Full;
+        }
+        Reservation::Reserved {
+            queued: events_of(now),
+        }
     }
 
+    /// Takes events out of the buffer; `false` if they were already settled by
+    /// [`Counters::abandon`] (the caller must then count nothing for them).
     #[inline]
-    pub fn release(&self, events: u64, bytes: u64) {
+    fn settle(&self, events: u64, bytes: u64) -> bool {
+        let sub = events * EVENT_UNIT + bytes.min(BYTES_MASK);
         self.queued
-            .fetch_sub(events * EVENT_UNIT + bytes.min(BYTES_MASK), Relaxed);
+            .fetch_update(Relaxed, Relaxed, |q| {
+                (q & ABANDONED == 0).then(|| q.wrapping_sub(sub))
+            })
+            .is_ok()
     }
 
-    /// Counts dropped events; the very first drop is logged once (the rest are in stats
-    /// and in the shutdown summary).
-    pub fn drop_events(&self, reason: DropReason, events: u64) {
+    pub fn settle_delivered(&self, events: u64, bytes: u64) {
+        if self.settle(events, bytes) {
+            self.delivered.fetch_add(events, Relaxed);
+        }
+    }
+
+    pub fn settle_dropped(&self, reason: DropReason, events: u64, bytes: u64) {
+        if self.settle(events, bytes) {
+            self.count_drop(reason, events);
+        }
+    }
+
+    /// Counts every event still queued as dropped under `reason` and refuses all further
+    /// accounting on them. Returns how many there were.
+    pub fn abandon(&self, reason: DropReason) -> u64 {
+        let previous = self.queued.fetch_or(ABANDONED, Relaxed);
+        if previous & ABANDONED != 0 {
+            return 0;
+        }
+        let events = events_of(previous);
+        self.count_drop(reason, events);
+        events
+    }
+
+    pub fn count_retry(&self) {
+        self.retried.fetch_add(1, Relaxed);
+    }
+
+    /// Counts events dropped before they entered the buffer (or after it was abandoned).
+    /// The very first drop is logged once; the rest are in stats and the shutdown summary.
+    pub fn count_drop(&self, reason: DropReason, events: u64) {
         if events == 0 {
             return;
         }
@@ -121,14 +210,19 @@ impl Counters {
     }
 
     pub fn snapshot(&self) -> Stats {
-        let mut dropped = [0; 6];
+        let mut dropped = [0; 7];
         for (slot, counter) in dropped.iter_mut().zip(&self.dropped) {
             *slot = counter.load(Relaxed);
         }
+        let queued = self.queued.load(Relaxed);
+        let (queued, queued_bytes) = match queued & ABANDONED {
+            0 => (events_of(queued), queued & BYTES_MASK),
+            _ => (0, 0),
+        };
         Stats {
             delivered: self.delivered.load(Relaxed),
-            queued: self.queued.load(Relaxed) >> 32,
-            queued_bytes: self.queued.load(Relaxed) & BYTES_MASK,
+            queued,
+            queued_bytes,
             retried: self.retried.load(Relaxed),
             dropped,
         }
@@ -142,12 +236,38 @@ mod tests {
     #[test]
     fn reserve_reverts_when_either_bound_is_hit() {
         let c = Counters::default();
-        assert!(c.try_reserve(10, 2, 100));
-        assert!(c.try_reserve(10, 2, 100));
-        assert!(!c.try_reserve(10, 2, 100), "event bound");
+        assert_eq!(
+            c.try_reserve(10, 2, 100),
+            Reservation::Reserved { queued: 1 }
+        );
+        assert_eq!(
+            c.try_reserve(10, 2, 100),
+            Reservation::Reserved { queued: 2 }
+        );
+        assert_eq!(c.try_reserve(10, 2, 100), Reservation::Full, "event bound");
         assert_eq!((c.snapshot().queued, c.snapshot().queued_bytes), (2, 20));
-        c.release(2, 20);
-        assert!(!c.try_reserve(101, 2, 100), "byte bound");
+        c.settle_delivered(2, 20);
+        assert_eq!(c.try_reserve(101, 2, 100), Reservation::Full, "byte bound");
+        assert_eq!(c.snapshot().queued, 0);
+        assert_eq!(c.snapshot().delivered, 2);
+    }
+
+    #[test]
+    fn abandoned_events_are_counted_once_whoever_settles_them_later() {
+        let c = Counters::default();
+        for _ in 0..5 {
+            c.try_reserve(10, 100, 1000);
+        }
+        c.settle_delivered(1, 10);
+        assert_eq!(c.abandon(DropReason::ShutdownDeadline), 4);
+        assert_eq!(c.abandon(DropReason::ShutdownDeadline), 0, "idempotent");
+        // The worker comes back and settles what it held: nothing is counted twice.
+        c.settle_delivered(2, 20);
+        c.settle_dropped(DropReason::Rejected, 2, 20);
+        let s = c.snapshot();
+        assert_eq!((s.delivered, s.queued, s.dropped_total()), (1, 0, 4));
+        assert_eq!(s.dropped(DropReason::ShutdownDeadline), 4);
+        assert_eq!(c.try_reserve(10, 100, 1000), Reservation::Abandoned);
         assert_eq!(c.snapshot().queued, 0);
     }
 }

@@ -1,6 +1,8 @@
-//! The AgentOps REST v2 protocol (reference §3): `create_session` → JWT, then
-//! `create_events`, `update_session`, `create_agent` with `Authorization: Bearer <jwt>`.
-//! The long-lived API key travels only on `create_session` and `reauthorize_jwt`.
+//! The AgentOps REST v2 protocol: `create_session` → JWT, then `create_events`,
+//! `update_session`, `create_agent` with `Authorization: Bearer <jwt>`. The long-lived API
+//! key travels only on `create_session` and `reauthorize_jwt`.
+
+pub mod wire;
 
 use std::time::Duration;
 
@@ -8,29 +10,47 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::http::{HttpTransport, snippet};
-use super::{EncodedBatch, Exporter, Outcome, SessionRef, Started, Updated};
+use super::{
+    EncodedBatch, ExportError, ExportResult, Exporter, SessionRecord, SessionRef, Started, Updated,
+};
 use crate::event::Event;
-use crate::wire::{self, SessionRecord};
+use wire::WireSession;
 
 pub struct AgentOpsV2Exporter {
     http: HttpTransport,
     base: String,
     api_key: String,
     parent_key: Option<String>,
+    host_env: Option<Value>,
 }
 
 impl AgentOpsV2Exporter {
-    pub fn new(endpoint: &str, api_key: String, parent_key: Option<String>) -> Self {
+    /// `host_env`: sent with every session (see [`wire::host_env`]); `None` to opt out.
+    pub fn new(
+        endpoint: &str,
+        api_key: String,
+        parent_key: Option<String>,
+        host_env: Option<Value>,
+    ) -> Self {
         AgentOpsV2Exporter {
             http: HttpTransport::new(),
             base: endpoint.trim_end_matches('/').to_owned(),
             api_key,
             parent_key,
+            host_env,
         }
     }
 
     fn url(&self, route: &str) -> String {
         format!("{}/v2/{route}", self.base)
+    }
+
+    fn session_body(&self, record: &SessionRecord) -> Vec<u8> {
+        let session = WireSession {
+            record,
+            host_env: self.host_env.as_ref(),
+        };
+        serde_json::to_vec(&serde_json::json!({ "session": session })).unwrap_or_default()
     }
 
     fn post_bearer(
@@ -39,9 +59,10 @@ impl AgentOpsV2Exporter {
         session: SessionRef<'_>,
         body: Vec<u8>,
         timeout: Duration,
-    ) -> Result<Value, Outcome<()>> {
+    ) -> ExportResult<Value> {
         let Some(token) = session.token else {
-            return Err(Outcome::Unauthorized {
+            return Err(ExportError::Unauthorized {
+                status: None,
                 why: "no JWT for this session yet".into(),
             });
         };
@@ -62,37 +83,23 @@ impl AgentOpsV2Exporter {
         headers: &[(&str, &str)],
         body: Vec<u8>,
         timeout: Duration,
-    ) -> Outcome<Started> {
-        match self
+    ) -> ExportResult<Started> {
+        let reply = self
             .http
-            .post_json(&self.url(route), headers, body, timeout)
-        {
-            Ok(reply) => match serde_json::from_str::<Value>(&reply.body) {
-                Ok(v) => match v.get("jwt").and_then(Value::as_str) {
-                    Some(jwt) if !jwt.is_empty() => Outcome::Done(Started {
-                        token: Some(jwt.to_owned()),
-                    }),
-                    _ => Outcome::Rejected {
-                        why: format!("{route}: the answer has no JWT"),
-                    },
-                },
-                Err(_) => Outcome::Rejected {
-                    why: format!("{route}: the answer is not JSON: {}", snippet(&reply.body)),
-                },
-            },
-            Err(outcome) => retype(outcome),
+            .post_json(&self.url(route), headers, body, timeout)?;
+        let rejected = |why: String| ExportError::Rejected { status: None, why };
+        let answer: Value = serde_json::from_str(&reply.body).map_err(|_| {
+            rejected(format!(
+                "{route}: the answer is not JSON: {}",
+                snippet(&reply.body)
+            ))
+        })?;
+        match answer.get("jwt").and_then(Value::as_str) {
+            Some(jwt) if !jwt.is_empty() => Ok(Started {
+                token: Some(jwt.to_owned()),
+            }),
+            _ => Err(rejected(format!("{route}: the answer has no JWT"))),
         }
-    }
-}
-
-/// Carries a failed `Outcome<()>` over to another success type.
-fn retype<T>(outcome: Outcome<()>) -> Outcome<T> {
-    match outcome {
-        Outcome::Done(()) => unreachable!("post_json returns successes as Ok"),
-        Outcome::Retry { status, after, why } => Outcome::Retry { status, after, why },
-        Outcome::Unauthorized { why } => Outcome::Unauthorized { why },
-        Outcome::TooLarge => Outcome::TooLarge,
-        Outcome::Rejected { why } => Outcome::Rejected { why },
     }
 }
 
@@ -109,9 +116,12 @@ impl Exporter for AgentOpsV2Exporter {
         wire::write_event(event, session_id, out);
     }
 
-    fn start_session(&mut self, record: &SessionRecord, timeout: Duration) -> Outcome<Started> {
-        let body =
-            serde_json::to_vec(&serde_json::json!({ "session": record })).unwrap_or_default();
+    fn start_session(
+        &mut self,
+        record: &SessionRecord,
+        timeout: Duration,
+    ) -> ExportResult<Started> {
+        let body = self.session_body(record);
         let mut headers = vec![("X-Agentops-Api-Key", self.api_key.as_str())];
         if let Some(parent) = &self.parent_key {
             headers.push(("X-Agentops-Parent-Key", parent.as_str()));
@@ -119,7 +129,7 @@ impl Exporter for AgentOpsV2Exporter {
         self.post_for_jwt("create_session", &headers, body, timeout)
     }
 
-    fn reauthorize(&mut self, session_id: &Uuid, timeout: Duration) -> Outcome<Started> {
+    fn reauthorize(&mut self, session_id: &Uuid, timeout: Duration) -> ExportResult<Started> {
         let body = serde_json::to_vec(&serde_json::json!({ "session_id": session_id.to_string() }))
             .unwrap_or_default();
         self.post_for_jwt(
@@ -135,12 +145,10 @@ impl Exporter for AgentOpsV2Exporter {
         session: SessionRef<'_>,
         batch: &EncodedBatch,
         timeout: Duration,
-    ) -> Outcome<()> {
+    ) -> ExportResult<()> {
         let body = batch.join(b"{\"events\":[", b",", b"]}");
-        match self.post_bearer("create_events", session, body, timeout) {
-            Ok(_) => Outcome::Done(()),
-            Err(outcome) => outcome,
-        }
+        self.post_bearer("create_events", session, body, timeout)
+            .map(drop)
     }
 
     fn update_session(
@@ -149,15 +157,12 @@ impl Exporter for AgentOpsV2Exporter {
         record: &SessionRecord,
         _ending: bool,
         timeout: Duration,
-    ) -> Outcome<Updated> {
-        let body =
-            serde_json::to_vec(&serde_json::json!({ "session": record })).unwrap_or_default();
-        match self.post_bearer("update_session", session, body, timeout) {
-            Ok(answer) => Outcome::Done(Updated {
-                token_cost: token_cost(&answer),
-            }),
-            Err(outcome) => retype(outcome),
-        }
+    ) -> ExportResult<Updated> {
+        let body = self.session_body(record);
+        let answer = self.post_bearer("update_session", session, body, timeout)?;
+        Ok(Updated {
+            token_cost: token_cost(&answer),
+        })
     }
 
     fn create_agent(
@@ -166,13 +171,11 @@ impl Exporter for AgentOpsV2Exporter {
         agent_id: &Uuid,
         name: &str,
         timeout: Duration,
-    ) -> Outcome<()> {
+    ) -> ExportResult<()> {
         let body =
             serde_json::to_vec(&serde_json::json!({ "id": agent_id.to_string(), "name": name }))
                 .unwrap_or_default();
-        match self.post_bearer("create_agent", session, body, timeout) {
-            Ok(_) => Outcome::Done(()),
-            Err(outcome) => outcome,
-        }
+        self.post_bearer("create_agent", session, body, timeout)
+            .map(drop)
     }
 }

@@ -3,7 +3,7 @@ agent_id (contextvars keep concurrent tasks apart).
 
 Sends to AgentOps when AGENTOPS_API_KEY is set; otherwise records to local files.
 
-    python examples/async_agents.py
+    python examples/python/async_agents.py
 """
 
 import asyncio

@@ -1,6 +1,6 @@
 """agentops quickstart: record an agent session offline (no API key, no network).
 
-    pip install . && python examples/quickstart.py
+    pip install . && python examples/python/quickstart.py
 
 The session is written as JSON Lines by the file exporter (one line per session start,
 event, agent and end). With an API key the same code sends it to AgentOps instead:

@@ -11,6 +11,25 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+/// The strings that stand in for values JSON cannot carry, the same in every language.
+pub mod placeholder {
+    /// `"<<non-serializable: TypeName>>"`: a value of a type with no JSON form.
+    pub fn non_serializable(type_name: &str) -> String {
+        format!("<<non-serializable: {type_name}>>")
+    }
+
+    /// `"<<serialization-error: message>>"`: converting the value failed (e.g. its own
+    /// `to_dict()` raised).
+    pub fn serialization_error(message: impl std::fmt::Display) -> String {
+        format!("<<serialization-error: {message}>>")
+    }
+
+    /// The format of [`non_serializable`], for documentation in the bindings.
+    pub const NON_SERIALIZABLE_FORMAT: &str = "<<non-serializable: {type_name}>>";
+    /// Nesting deeper than a binding's depth bound.
+    pub const NESTED_TOO_DEEPLY: &str = "<<serialization-error: nested too deeply>>";
+}
+
 /// 24 bytes: the `Value` is boxed because it is 72 bytes inline (an event holds several).
 #[derive(Debug, Clone)]
 pub enum Json {
@@ -43,20 +62,20 @@ impl Json {
         let text = match encoded {
             Some(Ok(text)) => text,
             Some(Err(err)) => {
-                return Json::from(Value::String(format!("<<serialization-error: {err}>>")));
+                return Json::from(Value::String(placeholder::serialization_error(err)));
             }
             // Re-entered from inside a Serialize impl: fall back to a fresh buffer.
             None => match serde_json::to_string(value) {
                 Ok(text) => text,
                 Err(err) => {
-                    return Json::from(Value::String(format!("<<serialization-error: {err}>>")));
+                    return Json::from(Value::String(placeholder::serialization_error(err)));
                 }
             },
         };
         // serde_json wrote it, so it is valid; the check is a cheap scan of the text.
         match RawValue::from_string(text) {
             Ok(raw) => Json::Encoded(raw),
-            Err(err) => Json::from(Value::String(format!("<<serialization-error: {err}>>"))),
+            Err(err) => Json::from(Value::String(placeholder::serialization_error(err))),
         }
     }
 

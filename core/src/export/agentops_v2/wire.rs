@@ -1,12 +1,13 @@
-//! The AgentOps REST v2 JSON shapes (reference §2.2, §3.3): events with null fields
-//! omitted, and the curated session object (never the JWT, never internals).
+//! The AgentOps REST v2 JSON shapes: events with null fields omitted, and the curated
+//! session object (never the JWT, never internals). The file exporter writes the same
+//! shapes, one per line.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::event::{EndState, Event, EventCategory, EventKind};
-use crate::time::Timestamp;
+use crate::export::SessionRecord;
 
 /// An event as sent in `{"events": [...]}`, stamped with its session id.
 pub struct WireEvent<'a> {
@@ -104,31 +105,25 @@ impl Serialize for WireEvent<'_> {
 }
 
 /// The curated session object of `create_session` / `update_session`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SessionRecord {
-    pub session_id: Uuid,
-    pub init_timestamp: Timestamp,
-    pub end_timestamp: Option<Timestamp>,
-    pub end_state: EndState,
-    pub end_state_reason: Option<String>,
-    pub tags: Vec<String>,
-    pub video: Option<String>,
-    pub event_counts: [u64; 5],
-    pub host_env: Option<Value>,
+pub struct WireSession<'a> {
+    pub record: &'a SessionRecord,
+    /// The host environment sent with the session (`None` when the user opted out).
+    pub host_env: Option<&'a Value>,
 }
 
-impl Serialize for SessionRecord {
+impl Serialize for WireSession<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.record;
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry("session_id", &Id(&self.session_id))?;
-        map.serialize_entry("init_timestamp", &self.init_timestamp)?;
-        opt(&mut map, "end_timestamp", self.end_timestamp)?;
-        map.serialize_entry("end_state", self.end_state.as_str())?;
-        opt(&mut map, "end_state_reason", self.end_state_reason.as_ref())?;
-        map.serialize_entry("tags", &self.tags)?;
-        opt(&mut map, "video", self.video.as_ref())?;
-        map.serialize_entry("event_counts", &EventCounts(&self.event_counts))?;
-        opt(&mut map, "host_env", self.host_env.as_ref())?;
+        map.serialize_entry("session_id", &Id(&r.session_id))?;
+        map.serialize_entry("init_timestamp", &r.init_timestamp)?;
+        opt(&mut map, "end_timestamp", r.end_timestamp)?;
+        map.serialize_entry("end_state", r.end_state.as_str())?;
+        opt(&mut map, "end_state_reason", r.end_state_reason.as_ref())?;
+        map.serialize_entry("tags", &r.tags)?;
+        opt(&mut map, "video", r.video.as_ref())?;
+        map.serialize_entry("event_counts", &EventCounts(&r.event_counts))?;
+        opt(&mut map, "host_env", self.host_env)?;
         map.end()
     }
 }
@@ -157,6 +152,7 @@ pub fn host_env(sdk_language: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::time::Timestamp;
     use crate::event::{ErrorFields, GenericFields, LlmFields};
     use serde_json::json;
 
@@ -249,9 +245,12 @@ mod tests {
             tags: vec!["a".into()],
             video: None,
             event_counts: [1, 2, 3, 4, 0],
-            host_env: None,
         };
-        let v = serde_json::to_value(&r).unwrap();
+        let v = serde_json::to_value(WireSession {
+            record: &r,
+            host_env: None,
+        })
+        .unwrap();
         assert_eq!(v["end_state"], "Indeterminate");
         assert_eq!(
             v["event_counts"],

@@ -31,11 +31,20 @@ impl Timestamp {
         self.0
     }
 
-    /// Parses ISO-8601 / RFC 3339 (`Z` or an offset); the result is converted to UTC.
+    /// Parses ISO-8601 / RFC 3339 (`Z` or an offset, `T` or a space between date and
+    /// time); the result is converted to UTC. A time without an offset (what Python's
+    /// `isoformat()` gives for a naive `datetime`) is read as UTC.
     pub fn parse_iso(s: &str) -> Option<Self> {
-        DateTime::parse_from_rfc3339(s)
-            .ok()
-            .map(|d| Timestamp(d.timestamp_micros()))
+        let s = s.trim();
+        let strict = |text: &str| {
+            DateTime::parse_from_rfc3339(text)
+                .ok()
+                .map(|d| Timestamp(d.timestamp_micros()))
+        };
+        strict(s).or_else(|| {
+            let with_t = s.replacen(' ', "T", 1);
+            strict(&with_t).or_else(|| strict(&format!("{with_t}+00:00")))
+        })
     }
 
     /// Writes the ISO-8601 form into a stack buffer (no allocation).
@@ -86,6 +95,15 @@ mod tests {
         assert_eq!(t.to_iso(), "2024-11-22T23:37:02.439341+00:00");
         let t = Timestamp::parse_iso("2024-01-02T03:04:05+02:00").unwrap();
         assert_eq!(t.to_iso(), "2024-01-02T01:04:05.000000+00:00");
+    }
+
+    #[test]
+    fn naive_times_and_space_separators_are_read_as_utc() {
+        let naive = Timestamp::parse_iso("2024-11-22T23:37:02.439341").unwrap();
+        assert_eq!(naive.to_iso(), "2024-11-22T23:37:02.439341+00:00");
+        let spaced = Timestamp::parse_iso(" 2024-11-22 23:37:02+01:00 ").unwrap();
+        assert_eq!(spaced.to_iso(), "2024-11-22T22:37:02.000000+00:00");
+        assert_eq!(Timestamp::parse_iso("yesterday"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 Sends to AgentOps when AGENTOPS_API_KEY is set (AGENTOPS_API_ENDPOINT chooses the
 backend); otherwise records to local files.
 
-    python examples/multi_session.py
+    python examples/python/multi_session.py
 """
 
 import os

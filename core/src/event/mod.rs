@@ -2,15 +2,19 @@
 //! `Event("type", result=..., action_type=..., model=..., prompt=..., tags=...)` of its docs.
 //!
 //! Events are plain owned data. Building one costs an id (a thread-local RNG, ~16 ns) and a
-//! clock read; serialising it is the uploader thread's job (see [`crate::wire`]).
+//! clock read; serialising it is the exporter's job, on the uploader thread.
+
+pub mod id;
+pub mod json;
+pub mod time;
 
 use std::borrow::Cow;
 
 use uuid::Uuid;
 
-use crate::json::Json;
-
-use crate::time::Timestamp;
+use crate::error::{Error, ErrorKind, Result};
+use json::Json;
+use time::Timestamp;
 
 /// How a session ended, and the `result` of a generic event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,11 +33,23 @@ impl EndState {
         }
     }
 
-    /// Accepts the reference's values (`"Success"`, `"Fail"`, `"Indeterminate"`), any case.
+    /// Accepts agentops 0.3's values (`"Success"`, `"Fail"`, `"Indeterminate"`), any case.
     pub fn parse(s: &str) -> Option<Self> {
         [EndState::Success, EndState::Fail, EndState::Indeterminate]
             .into_iter()
             .find(|state| state.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+
+    /// As [`EndState::parse`], with agentops 0.3's warning text as the error.
+    pub fn from_user(s: &str) -> Result<Self> {
+        Self::parse(s).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "Invalid end_state {s:?}. Please use one of the EndState enums (\"Success\", \"Fail\", \"Indeterminate\")"
+                ),
+            )
+        })
     }
 }
 
@@ -116,11 +132,15 @@ pub struct GenericFields {
 }
 
 impl GenericFields {
+    /// The action type of a generic event that was given none.
+    pub fn default_action_type(has_model: bool) -> &'static str {
+        if has_model { "llm" } else { "action" }
+    }
+
     pub fn effective_action_type(&self) -> &str {
-        match (&self.action_type, &self.model) {
-            (Some(action_type), _) => action_type,
-            (None, Some(_)) => "llm",
-            (None, None) => "action",
+        match &self.action_type {
+            Some(action_type) => action_type,
+            None => Self::default_action_type(self.model.is_some()),
         }
     }
 }
@@ -171,7 +191,7 @@ pub struct Event {
 impl Event {
     pub fn new(kind: EventKind) -> Self {
         Event {
-            id: crate::id::new_id(),
+            id: id::new_id(),
             event_type: None,
             params: None,
             returns: None,
@@ -248,10 +268,16 @@ impl Event {
     }
 
     /// Sets `trigger_event_id` / `trigger_event_type` of an error event (no-op on other kinds).
-    pub fn triggered_by(mut self, trigger: &Event) -> Self {
+    pub fn triggered_by(self, trigger: &Event) -> Self {
+        let (id, event_type) = (trigger.id, trigger.event_type().to_owned());
+        self.triggered_by_id(id, event_type)
+    }
+
+    /// As [`Event::triggered_by`], for a trigger known only by its id and wire type.
+    pub fn triggered_by_id(mut self, id: Uuid, event_type: impl Into<String>) -> Self {
         if let EventKind::Error(fields) = &mut self.kind {
-            fields.trigger_event_id = Some(trigger.id);
-            fields.trigger_event_type = Some(trigger.event_type().to_owned());
+            fields.trigger_event_id = Some(id);
+            fields.trigger_event_type = Some(event_type.into());
         }
         self
     }
@@ -263,13 +289,13 @@ impl Event {
             .unwrap_or_else(|| self.kind.default_event_type())
     }
 
-    /// Stamps the end time at record time, as the reference does.
-    pub(crate) fn stamp_end(&mut self) {
-        if self
-            .end_timestamp
-            .is_none_or(|end| end == self.init_timestamp)
-        {
-            self.end_timestamp = Some(Timestamp::now());
+    /// Stamps the end time, as agentops 0.3 does at record time: now, unless an end time
+    /// other than the start time was given. Returns the end time. Recording stamps every
+    /// event; bindings call it first only to show the end time on their own event object.
+    pub fn stamp_end(&mut self) -> Timestamp {
+        match self.end_timestamp {
+            Some(end) if end != self.init_timestamp => end,
+            _ => *self.end_timestamp.insert(Timestamp::now()),
         }
     }
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import _native
 
-PLACEHOLDER = "<<non-serializable: {type_name}>>"
+PLACEHOLDER: str = _native.NON_SERIALIZABLE_FORMAT
 """What a value JSON cannot hold becomes (`type_name` is the type's `__qualname__`)."""
 
 

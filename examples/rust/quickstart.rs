@@ -45,22 +45,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         error_type: Some("TimeoutError".into()),
         details: Some("the second source did not answer".into()),
         ..Default::default()
-    })
-    .triggered_by(&lookup);
-    session.record(lookup)?;
-    session.record(error)?;
-    session.end(EndState::Success, Some("answered: Paris".into()))?;
+    });
+    session.record_error(error, Some(lookup))?; // the failed action first, then its error
+    let ended = session.end(EndState::Success, Some("answered: Paris".into()))?;
+    println!("{}", ended.stats.stats_line());
 
     let report = client.shutdown(Duration::from_secs(5));
-    let path = client
-        .config()
-        .export_dir
-        .join(format!("{}.jsonl", session.id()));
     println!(
-        "Recorded session {} ({} events) to {}",
+        "Recorded session {} ({} events): {}",
         session.id(),
         report.stats.delivered,
-        path.display()
+        ended.replay.line()
     );
     Ok(())
 }

@@ -1,10 +1,10 @@
 """`Client`: the agentops 0.3 client (a process-wide singleton by default) over the native
 core client.
 
-The native client (`agentops._ext.Client`) owns the configuration, the uploader thread
-and the open sessions; this class keeps agentops 0.3's behaviour around it: configure
-before init, `initialize()` / auto-started session, warnings instead of exceptions, the
-single-session helpers of the module API, agents created before a session starts.
+The core owns the configuration (its option table checks every value), the uploader, the
+one registry of open sessions, the agents waiting for a session, and reconfiguration. This
+class keeps agentops 0.3's manners around it: `configure()` before `init()`,
+`initialize()` with its auto-started session, warnings instead of exceptions.
 """
 
 from __future__ import annotations
@@ -18,32 +18,19 @@ from . import _native as _ext
 from .log_config import logger, set_level_from_env
 from .session import Session
 
-# Values the native client accepts, besides the agentops 0.3 ones.
-_EXTRA_KEYS = (
-    "exporter",
-    "export_dir",
-    "shutdown_timeout",
-    "session_end_timeout",
-    "session_start_timeout",
-    "request_timeout",
-    "max_retry_time",
-    "max_buffered_events",
-    "max_buffered_bytes",
-)
-_NATIVE_KEYS = (
+# agentops 0.3's `Client.configure` parameters, in order.
+_CONFIGURE_POSITIONAL = (
     "api_key",
     "parent_key",
     "endpoint",
     "max_wait_time",
     "max_queue_size",
     "default_tags",
-    "env_data_opt_out",
+    "instrument_llm_calls",
     "auto_start_session",
     "skip_auto_end_session",
-    "instrument_llm_calls",
-) + _EXTRA_KEYS
-
-_MULTI_SESSION_HELP = "More info: https://docs.agentops.ai/v1/concepts/core-concepts#session-management"
+    "env_data_opt_out",
+)
 
 _lock = threading.RLock()
 _singleton: Optional["Client"] = None
@@ -134,81 +121,60 @@ class Client:
         self.initialize()
 
     def _setup(self) -> None:
-        self._config: Dict[str, Any] = {}
+        self._options = _ext.Options()
         self._native = None
-        self._sessions: List[Session] = []
-        self._pre_init_agents: List[Tuple[str, str]] = []
+        # Before `init()` no core client exists to queue agents in: they wait here.
+        self._agents_before_init: List[Tuple[str, str]] = []
         self._pre_init_warnings: List[str] = []
-        self._dirty = False
 
     # -- configuration -----------------------------------------------------------------
-    def configure(
-        self,
-        api_key: Optional[str] = None,
-        parent_key: Optional[str] = None,
-        endpoint: Optional[str] = None,
-        max_wait_time: Optional[int] = None,
-        max_queue_size: Optional[int] = None,
-        default_tags: Optional[List[str]] = None,
-        instrument_llm_calls: Optional[bool] = None,
-        auto_start_session: Optional[bool] = None,
-        skip_auto_end_session: Optional[bool] = None,
-        env_data_opt_out: Optional[bool] = None,
-        **extra: Any,
-    ) -> None:
-        """Sets configuration values (agentops 0.3 `Client.configure`); refused with a
-        warning while a session is running. `default_tags` add to the existing ones.
-        Extra keywords: `exporter` ("agentops" or "file"), `export_dir`,
-        `shutdown_timeout`, `session_end_timeout`, `session_start_timeout`,
-        `request_timeout`, `max_retry_time` (seconds), `max_buffered_events`,
-        `max_buffered_bytes`."""
-        if self._open_sessions():
+    def configure(self, *args: Any, **options: Any) -> None:
+        """Sets configuration values (agentops 0.3 `Client.configure`, same positional
+        order): any option of the core's table (see `agentops.init`); `None` leaves a value
+        as it is. Refused with a warning while a session is running. `default_tags` add to
+        the existing ones. An unknown option or a bad value is logged and ignored."""
+        if self._native is not None and self._native.session_count() > 0:
             logger.warning("Cannot configure while session is active. Please end all sessions first.")
             return
-        unknown = [k for k in extra if k not in _EXTRA_KEYS]
-        if unknown:
-            logger.warning("configure(): unknown option(s) ignored: %s", ", ".join(sorted(unknown)))
-        values: Dict[str, Any] = {
-            "api_key": api_key,
-            "parent_key": parent_key,
-            "endpoint": endpoint,
-            "max_wait_time": max_wait_time,
-            "max_queue_size": max_queue_size,
-            "instrument_llm_calls": instrument_llm_calls,
-            "auto_start_session": auto_start_session,
-            "skip_auto_end_session": skip_auto_end_session,
-            "env_data_opt_out": env_data_opt_out,
-        }
-        values.update({k: v for k, v in extra.items() if k in _EXTRA_KEYS})
-        changed = False
-        for key, value in values.items():
-            if value is not None:
-                self._config[key] = str(value) if key == "export_dir" else value
-                changed = True
-        tags = _tag_list(default_tags)
-        if tags:
-            current = list(self._config.get("default_tags") or [])
-            current.extend(t for t in tags if t not in current)
-            self._config["default_tags"] = current
-            changed = True
-        if changed and self._native is not None:
-            self._dirty = True  # applied when the next session starts
+        options.update(zip(_CONFIGURE_POSITIONAL, args))
+        for key, value in options.items():
+            try:
+                self._options.set(key, value)
+            except _ext.ConfigError as e:  # messages never echo a key
+                logger.warning("configure(): %s (ignored)", e)
+        self._apply_options()
+
+    def set_options(self, options: Dict[str, Any]) -> Optional[Exception]:
+        """Sets every valid value of `options` (for `init`); returns the first error."""
+        first: Optional[Exception] = None
+        for key, value in options.items():
+            try:
+                self._options.set(key, value)
+            except _ext.ConfigError as e:
+                first = first or e
+        self._apply_options()
+        return first
+
+    def _apply_options(self) -> None:
+        if self._native is None:
+            return
+        try:
+            self._native.reconfigure(self._options)
+        except _ext.AgentOpsError as e:
+            logger.warning("Could not apply the configuration - %s", e)
 
     def _build_native(self) -> Optional[_ext.Client]:
-        kwargs = {k: v for k, v in self._config.items() if k in _NATIVE_KEYS and v is not None}
         try:
-            return _ext.Client(**kwargs)
+            return _ext.Client(self._options)
         except _ext.MissingApiKeyError:
             logger.error(
                 "Could not initialize AgentOps client - API Key is missing."
                 "\n\t    Find your API key at https://app.agentops.ai/settings/projects"
-                "\n\t    (or record locally with agentops.init(exporter=\"file\"))"
+                '\n\t    (or record locally with agentops.init(exporter="file"))'
             )
         except _ext.AgentOpsError as e:
             # Core messages never contain a key or a token.
             logger.error("Could not initialize AgentOps client - %s", e)
-        except Exception as e:  # e.g. a wrongly typed value
-            logger.error("Could not initialize AgentOps client - invalid configuration: %s", type(e).__name__)
         return None
 
     def initialize(self) -> Optional[Session]:
@@ -229,42 +195,24 @@ class Client:
             for warning in self._pre_init_warnings:
                 logger.warning(warning)
             self._pre_init_warnings.clear()
+            for name, agent_id in self._agents_before_init:
+                native.create_agent(name, agent_id)
+            self._agents_before_init.clear()
         if self._native.auto_start_session:
             return self.start_session()
         return None
 
-    def _rebuild_native(self) -> bool:
-        old = self._native
-        native = self._build_native()
-        if native is None:
-            return False
-        if old is not None:
-            try:
-                old.shutdown()
-            except Exception as e:  # pragma: no cover
-                logger.debug("shutting down the previous client: %s", e)
-        self._native = native
-        self._dirty = False
-        return True
-
     # -- sessions ----------------------------------------------------------------------
-    def _open_sessions(self) -> List[Session]:
-        self._sessions = [s for s in self._sessions if not s.has_ended]
-        return list(self._sessions)
-
-    def _safe_get_session(self, action: str) -> Optional[Session]:
-        sessions = self._open_sessions()
-        if len(sessions) == 1:
-            return sessions[0]
-        if not sessions:
-            logger.warning("Could not %s - no sessions detected. Create a session by calling agentops.start_session()", action)
-        else:
-            logger.warning(
-                "Could not %s - multiple sessions detected. Use the session object's methods instead. %s",
-                action,
-                _MULTI_SESSION_HELP,
-            )
-        return None
+    def _only_session(self, action: str) -> Optional[Session]:
+        """The only open session; otherwise logs why `action` cannot be done."""
+        if self._native is None:
+            logger.warning("Could not %s - AgentOps is not initialized", action)
+            return None
+        try:
+            return self._native.only_session()
+        except _ext.InvalidArgumentError as e:
+            logger.warning("Could not %s - %s", action, e)
+            return None
 
     def start_session(
         self, tags: Optional[List[str]] = None, inherited_session_id: Optional[Union[str, uuid.UUID]] = None
@@ -274,9 +222,6 @@ class Client:
         if self._native is None:
             logger.warning("AgentOps has not been initialized yet. Please call agentops.init() before starting a session")
             return None
-        if self._dirty and not self._open_sessions():
-            if not self._rebuild_native():
-                return None
         try:
             session = self._native.start_session(tags=_tag_list(tags), inherited_session_id=inherited_session_id)
         except _ext.InvalidArgumentError as e:
@@ -285,14 +230,7 @@ class Client:
         except _ext.AgentOpsError as e:
             logger.error("Could not start session - %s", e)
             return None
-        self._sessions.append(session)
-        for name, agent_id in self._pre_init_agents:
-            session.create_agent(name, agent_id)
-        self._pre_init_agents.clear()
-        if session.export_path is not None:
-            logger.info("Recording session to %s", session.export_path)
-        else:
-            logger.info("Session Replay: %s", session.session_url)
+        logger.info(session.replay_line)
         return session
 
     def end_session(
@@ -303,10 +241,10 @@ class Client:
         is_auto_end: Optional[bool] = None,
     ) -> Optional[Any]:
         """Ends the only open session; returns its token cost (`Decimal`) or None."""
-        session = self._safe_get_session("end session")
-        if session is None:
-            return None
         if is_auto_end and self._native is not None and self._native.skip_auto_end_session:
+            return None
+        session = self._only_session("end session")
+        if session is None:
             return None
         return session.end_session(end_state=end_state, end_state_reason=end_state_reason, video=video)
 
@@ -319,24 +257,22 @@ class Client:
         native.record(event)
 
     def add_tags(self, tags: List[str]) -> None:
-        session = self._safe_get_session("add tags")
+        session = self._only_session("add tags")
         if session is not None:
             session.add_tags(tags)
 
     def set_tags(self, tags: List[str]) -> None:
-        session = self._safe_get_session("set tags")
+        session = self._only_session("set tags")
         if session is not None:
             session.set_tags(tags)
 
     def add_default_tags(self, tags: List[str]) -> None:
-        current = list(self._config.get("default_tags") or [])
-        current.extend(t for t in (_tag_list(tags) or []) if t not in current)
-        self._config["default_tags"] = current
-        if self._native is not None:
-            self._dirty = True
+        """Adds tags to those of every future session."""
+        self._options.set("default_tags", _tag_list(tags) or [])
+        self._apply_options()
 
     def get_default_tags(self) -> List[str]:
-        return list(self._config.get("default_tags") or (self._native.default_tags if self._native else []))
+        return self._native.default_tags if self._native is not None else self._options.default_tags()
 
     def create_agent(self, name: str, agent_id: Optional[str] = None, session: Optional[Session] = None) -> str:
         """Registers an agent with `session`, or the only open session; with none (or
@@ -345,30 +281,19 @@ class Client:
             agent_id = str(uuid.uuid4())
         if session is not None:
             return session.create_agent(name, agent_id)
-        sessions = self._open_sessions()
-        if len(sessions) == 1:
-            return sessions[0].create_agent(name, agent_id)
-        if len(sessions) > 1:
-            logger.warning("Multiple sessions detected: agent %r will be registered with the next session started", name)
-        self._pre_init_agents.append((str(name), str(agent_id)))
-        return str(agent_id)
+        if self._native is None:
+            self._agents_before_init.append((str(name), str(agent_id)))
+            return str(agent_id)
+        return self._native.create_agent(name, agent_id)
 
     def get_session(self, session_id: Union[str, uuid.UUID]) -> Optional[Session]:
         """The open session with this id (a `str` or a `uuid.UUID`)."""
-        try:
-            wanted = uuid.UUID(str(session_id))
-        except (TypeError, ValueError, AttributeError):
-            return None
-        for session in self._open_sessions():
-            if session.session_id == wanted:
-                return session
-        return None
+        return self._native.get_session(session_id) if self._native is not None else None
 
     def end_all_sessions(self) -> None:
         """Ends every open session as Indeterminate (bounded wait)."""
         if self._native is not None:
             self._native.end_all_sessions("Indeterminate")
-        self._open_sessions()
 
     def stop_instrumenting(self) -> None:
         """No-op: this package does not monkey-patch LLM libraries."""
@@ -416,48 +341,40 @@ class Client:
         return self._native is not None
 
     @property
+    def session_count(self) -> int:
+        return self._native.session_count() if self._native is not None else 0
+
+    @property
     def has_sessions(self) -> bool:
-        return len(self._open_sessions()) > 0
+        return self.session_count > 0
 
     @property
     def is_multi_session(self) -> bool:
-        return len(self._open_sessions()) > 1
-
-    @property
-    def session_count(self) -> int:
-        return len(self._open_sessions())
+        return self.session_count > 1
 
     @property
     def current_session_ids(self) -> List[str]:
-        return [str(s.session_id) for s in self._open_sessions()]
+        return [str(s.session_id) for s in self._native.sessions()] if self._native is not None else []
 
     @property
     def api_key(self) -> Optional[str]:
-        if self._config.get("api_key"):
-            return str(self._config["api_key"])
-        if self._native is not None:
-            return self._native.api_key
-        return _env_value("api_key")
+        return self._config_value("api_key")
 
     @property
     def parent_key(self) -> Optional[str]:
-        if self._config.get("parent_key"):
-            return str(self._config["parent_key"])
+        return self._config_value("parent_key")
+
+    def _config_value(self, key: str) -> Optional[str]:
         if self._native is not None:
-            return self._native.parent_key
-        return _env_value("parent_key")
+            return getattr(self._native, key)  # type: ignore[no-any-return]
+        try:
+            return self._options.value(key)
+        except _ext.ConfigError:
+            return None
 
     def __repr__(self) -> str:
         state = "initialized" if self._native is not None else "not initialized"
-        return f"<agentops.Client {state}, {len(self._open_sessions())} open session(s)>"
-
-
-def _env_value(key: str) -> Optional[str]:
-    try:
-        value = _ext.config_from_env().get(key)
-    except _ext.AgentOpsError:
-        return None
-    return None if value is None else str(value)
+        return f"<agentops.Client {state}, {self.session_count} open session(s)>"
 
 
 def current() -> Optional[Client]:

@@ -1,0 +1,313 @@
+//! Sessions: a client-generated (or inherited) UUID, ordered de-duplicated tags, an end
+//! state, event counts per type. Many can be open at once; each has its own credentials.
+//!
+//! - [`Session`]: a handle to one session (recording, tags, agents, ending).
+//! - `registry.rs`: [`Sessions`], the open sessions of a client and the uploader they
+//!   record through — the only list of sessions there is.
+//! - `report.rs`: what a session amounts to, and the agentops 0.3 texts about it.
+
+mod registry;
+mod report;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use uuid::Uuid;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::{EndState, Event, time::Timestamp};
+use crate::export::SessionRecord;
+use crate::uploader::{SessionState, SessionStatus};
+pub(crate) use registry::Sessions;
+pub use registry::StartOptions;
+pub use report::{EndReport, EventCounts, Replay, SessionStats};
+
+/// The end-state reason for sessions still open at exit (agentops 0.3's wording).
+pub const EXIT_REASON: &str = "N/A (process exited without calling agentops.end_session(...))";
+
+/// Caller-side state, never touched by the uploader thread.
+struct SessionMeta {
+    tags: Vec<String>,
+    end_state: EndState,
+    end_state_reason: Option<String>,
+    end_timestamp: Option<Timestamp>,
+    video: Option<String>,
+}
+
+/// One session's data. The registry holds these (never handles), so a session never keeps
+/// its client alive.
+pub(crate) struct SessionData {
+    state: Arc<SessionState>,
+    init_timestamp: Timestamp,
+    counts: [AtomicU64; 5],
+    /// Carried into a forked child: the parent owns it, so the child never ends it.
+    inherited: AtomicBool,
+    meta: Mutex<SessionMeta>,
+}
+
+impl SessionData {
+    fn meta(&self) -> MutexGuard<'_, SessionMeta> {
+        self.meta.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn counts(&self) -> [u64; 5] {
+        let mut out = [0; 5];
+        for (slot, counter) in out.iter_mut().zip(&self.counts) {
+            *slot = counter.load(Relaxed);
+        }
+        out
+    }
+
+    fn record_from(&self, meta: &SessionMeta) -> SessionRecord {
+        SessionRecord {
+            session_id: self.state.id(),
+            init_timestamp: self.init_timestamp,
+            end_timestamp: meta.end_timestamp,
+            end_state: meta.end_state,
+            end_state_reason: meta.end_state_reason.clone(),
+            tags: meta.tags.clone(),
+            video: meta.video.clone(),
+            event_counts: self.counts(),
+        }
+    }
+}
+
+/// A handle to one session; cheap to clone, safe to share between threads.
+#[derive(Clone)]
+pub struct Session {
+    data: Arc<SessionData>,
+    sessions: Arc<Sessions>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("id", &self.id())
+            .field("status", &self.status())
+            .finish()
+    }
+}
+
+/// Appends `new` tags that are not there yet, keeping first-seen order.
+pub(crate) fn merge_tags(tags: &mut Vec<String>, new: impl IntoIterator<Item = String>) {
+    for tag in new {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+}
+
+impl Session {
+    pub fn id(&self) -> Uuid {
+        self.data.state.id()
+    }
+
+    pub fn status(&self) -> SessionStatus {
+        self.data.state.status()
+    }
+
+    /// Open and not refused (the backend may not have answered yet).
+    pub fn is_running(&self) -> bool {
+        matches!(
+            self.status(),
+            SessionStatus::Starting | SessionStatus::Running
+        )
+    }
+
+    pub fn is_inherited(&self) -> bool {
+        self.data.inherited.load(Relaxed)
+    }
+
+    pub fn init_timestamp(&self) -> Timestamp {
+        self.data.init_timestamp
+    }
+
+    pub fn session_url(&self) -> String {
+        format!("https://app.agentops.ai/drilldown?session_id={}", self.id())
+    }
+
+    /// The JSONL file the session is written to (file exporter only).
+    pub fn export_path(&self) -> Option<PathBuf> {
+        self.sessions.export_path(&self.id())
+    }
+
+    /// Where to look at the session: its file, or its dashboard URL.
+    pub fn replay(&self) -> Replay {
+        match self.export_path() {
+            Some(path) => Replay::File(path),
+            None => Replay::Url(self.session_url()),
+        }
+    }
+
+    /// Records an event; its end time is stamped now unless it was given one (see
+    /// [`Event::stamp_end`]). Never blocks and never does I/O: the event is handed to the
+    /// uploader thread. An event that cannot be taken (full buffer, shut down) is dropped,
+    /// counted, and reported here.
+    #[inline]
+    pub fn record(&self, mut event: Event) -> Result<()> {
+        match self.status() {
+            SessionStatus::Ended => {
+                return Err(Error::new(ErrorKind::SessionEnded, "the session has ended"));
+            }
+            SessionStatus::Refused => {
+                return Err(Error::new(
+                    ErrorKind::SessionRefused,
+                    "the backend refused this session",
+                ));
+            }
+            SessionStatus::Starting | SessionStatus::Running => {}
+        }
+        event.stamp_end();
+        let category = event.kind.category();
+        self.sessions.uploader().submit(&self.data.state, event)?;
+        self.data.counts[category as usize].fetch_add(1, Relaxed);
+        Ok(())
+    }
+
+    /// Records an error event after the event that failed (if it was not recorded yet),
+    /// linking the two by `trigger_event_id`. Both are attempted; the first failure is
+    /// returned.
+    pub fn record_error(&self, error: Event, trigger: Option<Event>) -> Result<()> {
+        let Some(trigger) = trigger else {
+            return self.record(error);
+        };
+        let error = error.triggered_by(&trigger);
+        let first = self.record(trigger);
+        let second = self.record(error);
+        first.and(second)
+    }
+
+    pub fn tags(&self) -> Vec<String> {
+        self.data.meta().tags.clone()
+    }
+
+    /// Adds tags (ordered, de-duplicated) and sends the update.
+    pub fn add_tags(&self, tags: impl IntoIterator<Item = String>) {
+        self.update(|meta| merge_tags(&mut meta.tags, tags));
+    }
+
+    /// Replaces the tags and sends the update.
+    pub fn set_tags(&self, tags: impl IntoIterator<Item = String>) {
+        self.update(|meta| {
+            meta.tags.clear();
+            merge_tags(&mut meta.tags, tags);
+        });
+    }
+
+    /// Sets the video URL, sent with the session's next update.
+    pub fn set_video(&self, url: Option<String>) {
+        self.data.meta().video = url;
+    }
+
+    fn update(&self, change: impl FnOnce(&mut SessionMeta)) {
+        let record = {
+            let mut meta = self.data.meta();
+            change(&mut meta);
+            self.data.record_from(&meta)
+        };
+        if self.status() != SessionStatus::Ended {
+            self.sessions
+                .uploader()
+                .update_session(&self.data.state, record);
+        }
+    }
+
+    /// Registers an agent; it is created at the backend before any event recorded after
+    /// this call. Returns the agent id (generated unless given).
+    pub fn create_agent(&self, name: &str, agent_id: Option<Uuid>) -> Uuid {
+        let agent_id = agent_id.unwrap_or_else(crate::event::id::new_id);
+        if self.is_running() {
+            self.sessions
+                .uploader()
+                .create_agent(&self.data.state, agent_id, name.to_owned());
+        }
+        agent_id
+    }
+
+    /// The session as exporters are told about it.
+    pub fn to_record(&self) -> SessionRecord {
+        self.data.record_from(&self.data.meta())
+    }
+
+    pub fn event_counts(&self) -> EventCounts {
+        EventCounts::from_array(self.data.counts())
+    }
+
+    /// The last token cost the backend reported.
+    pub fn token_cost(&self) -> Option<f64> {
+        self.data.state.token_cost()
+    }
+
+    /// Counts, duration (so far, or in all once ended) and cost.
+    pub fn stats(&self) -> SessionStats {
+        let end = self
+            .data
+            .meta()
+            .end_timestamp
+            .unwrap_or_else(Timestamp::now);
+        let micros = (end.as_micros() - self.init_timestamp().as_micros()).max(0) as u64;
+        SessionStats {
+            counts: self.event_counts(),
+            duration: Duration::from_micros(micros),
+            token_cost: self.token_cost(),
+        }
+    }
+
+    /// Ends the session: its pending events, then the final update, are sent. Waits at
+    /// most `session_end_timeout` for that (the uploader keeps going afterwards). A second
+    /// call is a `SessionEnded` error and sends nothing.
+    pub fn end(&self, state: EndState, reason: Option<String>) -> Result<EndReport> {
+        let timeout = self.sessions.session_end_timeout();
+        self.end_within(state, reason, Some(timeout))
+    }
+
+    /// As [`Session::end`] with an end state given as text (`"Success"`, `"Fail"`,
+    /// `"Indeterminate"`, any case). Any other text is an `InvalidArgument` error with
+    /// agentops 0.3's warning, and the session stays open.
+    pub fn end_named(&self, state: &str, reason: Option<String>) -> Result<EndReport> {
+        self.end(EndState::from_user(state)?, reason)
+    }
+
+    /// As [`Session::end`], waiting at most `wait` (`None`: queue the end and return).
+    pub fn end_within(
+        &self,
+        state: EndState,
+        reason: Option<String>,
+        wait: Option<Duration>,
+    ) -> Result<EndReport> {
+        let previous = self.data.state.mark_ended();
+        if previous == SessionStatus::Ended {
+            return Err(Error::new(
+                ErrorKind::SessionEnded,
+                "the session has already ended",
+            ));
+        }
+        let record = {
+            let mut meta = self.data.meta();
+            meta.end_state = state;
+            meta.end_state_reason = reason.clone();
+            meta.end_timestamp = Some(Timestamp::now());
+            self.data.record_from(&meta)
+        };
+        self.sessions.forget(&self.data);
+        // A refused session has nothing to deliver; the end only lets the worker forget it.
+        let wait = wait.filter(|_| previous != SessionStatus::Refused);
+        let delivery = self
+            .sessions
+            .uploader()
+            .end_session(&self.data.state, record, wait);
+        Ok(EndReport {
+            session_id: self.id(),
+            end_state: state,
+            end_state_reason: reason,
+            stats: SessionStats {
+                token_cost: delivery.token_cost.or_else(|| self.token_cost()),
+                ..self.stats()
+            },
+            delivered: delivery.delivered,
+            replay: self.replay(),
+        })
+    }
+}

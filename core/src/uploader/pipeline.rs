@@ -1,0 +1,224 @@
+//! One running pipeline: the bounded channel, the counters and the worker thread, with
+//! the caller-side mechanics of submitting, sending control messages, flushing and
+//! shutting down. A forked child replaces the whole pipeline (see `Uploader`).
+
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Sender, TrySendError, bounded};
+
+use super::ShutdownReport;
+use super::protocol::{Control, Message};
+use super::stats::{Counters, DropReason, Reservation, Stats};
+use super::wake::Wake;
+use super::worker::{Shared, Worker};
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, Result};
+use crate::event::Event;
+use crate::export::Exporter;
+
+/// Room in the channel beyond the event bound, for control messages.
+const CONTROL_SLACK: usize = 1024;
+/// At most this much of a shutdown's time is kept for the worker to report back.
+const REPORT_MARGIN: Duration = Duration::from_millis(200);
+
+pub(super) struct Pipeline {
+    tx: Sender<Message>,
+    shared: Arc<Shared>,
+    max_events: u64,
+    max_bytes: u64,
+    closed: AtomicBool,
+    worker: Mutex<Option<JoinHandle<()>>>,
+    /// The shutdown's result, once it ran (later calls return it).
+    report: Mutex<Option<ShutdownReport>>,
+}
+
+impl Pipeline {
+    pub fn start(config: &Config, exporter: Box<dyn Exporter>) -> Result<Pipeline> {
+        let (tx, rx) = bounded(config.max_buffered_events + CONTROL_SLACK);
+        let shared = Arc::new(Shared {
+            counters: Counters::default(),
+            wake: Wake::new(),
+            failed: AtomicBool::new(false),
+        });
+        let worker = Worker::new(config, exporter, rx, shared.clone());
+        let handle = std::thread::Builder::new()
+            .name("agentops-uploader".into())
+            .spawn(move || worker.run())
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("could not start the uploader thread: {e}"),
+                )
+            })?;
+        shared.wake.set_worker(handle.thread().clone());
+        Ok(Pipeline {
+            tx,
+            shared,
+            max_events: config.max_buffered_events as u64,
+            max_bytes: config.max_buffered_bytes as u64,
+            closed: AtomicBool::new(false),
+            worker: Mutex::new(Some(handle)),
+            report: Mutex::new(None),
+        })
+    }
+
+    fn counters(&self) -> &Counters {
+        &self.shared.counters
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Relaxed)
+    }
+
+    pub fn has_failed(&self) -> bool {
+        self.shared.failed.load(Relaxed)
+    }
+
+    /// The hot path. Never blocks; an event that cannot be taken is dropped and counted.
+    #[inline]
+    pub fn submit(&self, session: u64, event: Event) -> Result<()> {
+        if self.has_failed() {
+            return Err(self.refuse(DropReason::UploaderFailed));
+        }
+        if self.is_closed() {
+            return Err(self.refuse(DropReason::AfterShutdown));
+        }
+        let bytes = (event.estimated_size() as u64).min(u32::MAX as u64);
+        let queued = match self
+            .counters()
+            .try_reserve(bytes, self.max_events, self.max_bytes)
+        {
+            Reservation::Reserved { queued } => queued,
+            Reservation::Full => return Err(self.refuse(DropReason::QueueFull)),
+            Reservation::Abandoned => return Err(self.refuse(DropReason::AfterShutdown)),
+        };
+        let message = Message::Event {
+            session,
+            bytes: bytes as u32,
+            event: Box::new(event),
+        };
+        match self.tx.try_send(message) {
+            Ok(()) => {
+                self.shared.wake.after_event(queued);
+                Ok(())
+            }
+            Err(err) => {
+                let reason = match err {
+                    TrySendError::Full(_) => DropReason::QueueFull,
+                    TrySendError::Disconnected(_) if self.has_failed() => {
+                        DropReason::UploaderFailed
+                    }
+                    TrySendError::Disconnected(_) => DropReason::AfterShutdown,
+                };
+                self.counters().settle_dropped(reason, 1, bytes);
+                Err(refusal(reason))
+            }
+        }
+    }
+
+    fn refuse(&self, reason: DropReason) -> Error {
+        self.counters().count_drop(reason, 1);
+        refusal(reason)
+    }
+
+    /// Sends a control message, waiting for room at most until `deadline` (`None`: not at all).
+    pub fn control(&self, control: Control, deadline: Option<Instant>) -> bool {
+        let message = Message::Control(Box::new(control));
+        let sent = match deadline {
+            Some(deadline) => self.tx.send_deadline(message, deadline).is_ok(),
+            None => self.tx.try_send(message).is_ok(),
+        };
+        if sent {
+            self.shared.wake.wake_now();
+        } else {
+            log::warn!(
+                "the uploader queue is full or closed; a session update could not be queued"
+            );
+        }
+        sent
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.counters().snapshot()
+    }
+
+    /// Waits until everything recorded before the call is delivered, at most `timeout`.
+    /// `true` only if all of it was delivered (none dropped).
+    pub fn flush(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let (reply, answer) = bounded(1);
+        if !self.control(Control::Flush { deadline, reply }, Some(deadline)) {
+            return false;
+        }
+        answer.recv_deadline(deadline).unwrap_or(false)
+    }
+
+    /// Delivers what it can before `timeout`, then stops the worker. Never exceeds the
+    /// deadline: a worker stuck on a hung backend is left behind (not joined), and what it
+    /// still holds is counted as dropped (`shutdown_deadline`) right here.
+    pub fn shutdown(&self, timeout: Duration) -> ShutdownReport {
+        let mut report_slot = self.report.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(report) = *report_slot {
+            return report;
+        }
+        let deadline = Instant::now() + timeout;
+        // The worker stops a little earlier than the caller so its answer arrives in time.
+        let worker_deadline = deadline - (timeout / 10).min(REPORT_MARGIN);
+        self.closed.store(true, Relaxed);
+        let lost_before = self.stats().dropped_after_acceptance();
+        let (reply, answer) = bounded(1);
+        let shutdown = Control::Shutdown {
+            deadline: worker_deadline,
+            reply,
+        };
+        let answer = match self.control(shutdown, Some(deadline)) {
+            true => answer.recv_deadline(deadline).ok(),
+            false => None,
+        };
+        match answer {
+            // The answer is the worker's last act: joining is immediate.
+            Some(_) => self.join_worker(),
+            None => {
+                let left = self.counters().abandon(DropReason::ShutdownDeadline);
+                log::warn!("shutdown deadline reached; {left} events were still undelivered");
+            }
+        }
+        let stats = self.stats();
+        let left = stats.dropped_after_acceptance().saturating_sub(lost_before);
+        let report = ShutdownReport {
+            completed: answer == Some(true) && left == 0,
+            left,
+            stats,
+        };
+        *report_slot = Some(report);
+        report
+    }
+
+    fn join_worker(&self) {
+        let handle = self.worker.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn refusal(reason: DropReason) -> Error {
+    let (kind, message) = match reason {
+        DropReason::QueueFull => (
+            ErrorKind::QueueFull,
+            "the event buffer is full; the event was dropped and counted",
+        ),
+        DropReason::UploaderFailed => (
+            ErrorKind::UploaderFailed,
+            "the uploader thread failed; the event was dropped and counted",
+        ),
+        _ => (
+            ErrorKind::ShutDown,
+            "the client is shut down; the event was dropped and counted",
+        ),
+    };
+    Error::new(kind, message)
+}

@@ -1,0 +1,60 @@
+//! The messages callers send the worker, in one FIFO channel so each thread's events stay
+//! ordered with the session changes it makes after them. Private to the uploader.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crossbeam_channel::Sender;
+use uuid::Uuid;
+
+use super::EndDelivery;
+use super::state::SessionState;
+use crate::error::Result;
+use crate::event::Event;
+use crate::export::SessionRecord;
+
+pub(super) enum Message {
+    Event {
+        session: u64,
+        bytes: u32,
+        event: Box<Event>,
+    },
+    Control(Box<Control>),
+}
+
+pub(super) enum Control {
+    /// Create the session at the backend; `reply` answers once it is known (or refused).
+    Start {
+        state: Arc<SessionState>,
+        record: SessionRecord,
+        reply: Sender<Result<()>>,
+        caller_waits_until: Instant,
+    },
+    /// A forked child takes over a session it inherited: fresh credentials, same id.
+    Adopt {
+        state: Arc<SessionState>,
+    },
+    CreateAgent {
+        session: u64,
+        agent_id: Uuid,
+        name: String,
+    },
+    Update {
+        session: u64,
+        record: SessionRecord,
+    },
+    End {
+        session: u64,
+        record: SessionRecord,
+        reply: Option<Sender<EndDelivery>>,
+    },
+    Flush {
+        deadline: Instant,
+        reply: Sender<bool>,
+    },
+    /// `reply` says whether everything was delivered.
+    Shutdown {
+        deadline: Instant,
+        reply: Sender<bool>,
+    },
+}

@@ -133,7 +133,7 @@ impl PyClient {
 
     /// Records into the only open session (agentops 0.3's `agentops.record`). With none or
     /// several open, logs a warning and records nothing. Never raises.
-    fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) {
+    pub(crate) fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) {
         match self.inner.only_session() {
             Ok(session) => record_into(py, &session, event),
             Err(err) => log::warn!("Could not record event - {}", err.message()),

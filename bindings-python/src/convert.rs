@@ -57,86 +57,137 @@ pub fn to_json_text(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|e| Value::String(placeholder::serialization_error(e)).to_string())
 }
 
-fn key_text(k: &Bound<'_, PyAny>) -> String {
+/// A dict key as text: borrowed for `str` keys (the common case), `str(key)` otherwise.
+fn key_text<'a>(k: &'a Bound<'_, PyAny>) -> std::borrow::Cow<'a, str> {
     match k.cast::<PyString>() {
-        Ok(s) => str_of(s).into_owned(),
-        Err(_) => display(k),
+        Ok(s) => str_of(s),
+        Err(_) => std::borrow::Cow::Owned(display(k)),
+    }
+}
+
+/// What a value is, for serialising: exact built-in types are recognised by a pointer
+/// compare each (the common case); subclasses by the slower checks after them.
+enum Shape<'a, 'py> {
+    Null,
+    Str(&'a Bound<'py, PyString>),
+    Bool(bool),
+    Int(&'a Bound<'py, PyInt>),
+    Float(f64),
+    Dict(&'a Bound<'py, PyDict>),
+    List(&'a Bound<'py, PyList>),
+    Tuple(&'a Bound<'py, PyTuple>),
+    Other,
+}
+
+fn shape<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> Shape<'a, 'py> {
+    if let Ok(v) = obj.cast_exact::<PyString>() {
+        return Shape::Str(v);
+    }
+    if let Ok(v) = obj.cast_exact::<PyDict>() {
+        return Shape::Dict(v);
+    }
+    if let Ok(v) = obj.cast_exact::<PyInt>() {
+        return Shape::Int(v);
+    }
+    if obj.is_none() {
+        return Shape::Null;
+    }
+    if let Ok(v) = obj.cast::<PyString>() {
+        Shape::Str(v)
+    } else if let Ok(b) = obj.cast::<PyBool>() {
+        Shape::Bool(b.is_true())
+    } else if let Ok(v) = obj.cast::<PyInt>() {
+        Shape::Int(v)
+    } else if let Ok(f) = obj.cast::<PyFloat>() {
+        Shape::Float(f.value())
+    } else if let Ok(v) = obj.cast::<PyDict>() {
+        Shape::Dict(v)
+    } else if let Ok(v) = obj.cast::<PyList>() {
+        Shape::List(v)
+    } else if let Ok(v) = obj.cast::<PyTuple>() {
+        Shape::Tuple(v)
+    } else {
+        Shape::Other
+    }
+}
+
+fn serialize_int<S: Serializer>(i: &Bound<'_, PyInt>, s: S) -> Result<S::Ok, S::Error> {
+    if let Ok(v) = i.extract::<i64>() {
+        return s.serialize_i64(v);
+    }
+    if let Ok(v) = i.extract::<u64>() {
+        return s.serialize_u64(v);
+    }
+    match i.extract::<f64>() {
+        Ok(f) => s.serialize_f64(f),
+        Err(_) => s.serialize_unit(),
     }
 }
 
 impl Serialize for PyJson<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let obj = self.obj;
-        if obj.is_none() {
-            return s.serialize_unit();
-        }
-        if let Ok(v) = obj.cast::<PyString>() {
-            return s.serialize_str(&str_of(v));
-        }
-        if let Ok(b) = obj.cast::<PyBool>() {
-            return s.serialize_bool(b.is_true());
-        }
-        if let Ok(i) = obj.cast::<PyInt>() {
-            if let Ok(v) = i.extract::<i64>() {
-                return s.serialize_i64(v);
-            }
-            if let Ok(v) = i.extract::<u64>() {
-                return s.serialize_u64(v);
-            }
-            return match i.extract::<f64>() {
-                Ok(f) => s.serialize_f64(f),
-                Err(_) => s.serialize_unit(),
-            };
-        }
-        if let Ok(f) = obj.cast::<PyFloat>() {
+        let containers = match shape(self.obj) {
+            Shape::Null => return s.serialize_unit(),
+            Shape::Str(v) => return s.serialize_str(&str_of(v)),
+            Shape::Bool(b) => return s.serialize_bool(b),
+            Shape::Int(i) => return serialize_int(i, s),
             // serde_json writes NaN and infinities as null.
-            return s.serialize_f64(f.value());
-        }
+            Shape::Float(f) => return s.serialize_f64(f),
+            containers => containers,
+        };
         let depth = self.depth + 1;
         if depth > MAX_DEPTH {
             return s.serialize_str(placeholder::NESTED_TOO_DEEPLY);
         }
-        if let Ok(d) = obj.cast::<PyDict>() {
-            let mut map = s.serialize_map(Some(d.len()))?;
-            for (k, v) in d.iter() {
-                map.serialize_entry(&key_text(&k), &PyJson { obj: &v, depth })?;
-            }
-            return map.end();
-        }
-        if let Ok(l) = obj.cast::<PyList>() {
-            let mut seq = s.serialize_seq(Some(l.len()))?;
-            for v in l.iter() {
-                seq.serialize_element(&PyJson { obj: &v, depth })?;
-            }
-            return seq.end();
-        }
-        if let Ok(t) = obj.cast::<PyTuple>() {
-            let mut seq = s.serialize_seq(Some(t.len()))?;
-            for v in t.iter() {
-                seq.serialize_element(&PyJson { obj: &v, depth })?;
-            }
-            return seq.end();
-        }
-        match fallback(obj) {
-            Ok(Fallback::Object(o)) => PyJson { obj: &o, depth }.serialize(s),
-            Ok(Fallback::Text(t)) => s.serialize_str(&t),
-            Ok(Fallback::Value(v)) => v.serialize(s),
-            Ok(Fallback::Items(items)) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for v in &items {
-                    seq.serialize_element(&PyJson { obj: v, depth })?;
-                }
-                seq.end()
-            }
-            Ok(Fallback::Fields(fields)) => {
-                let mut map = s.serialize_map(Some(fields.len()))?;
-                for (k, v) in &fields {
-                    map.serialize_entry(k, &PyJson { obj: v, depth })?;
+        match containers {
+            Shape::Dict(d) => {
+                let mut map = s.serialize_map(Some(d.len()))?;
+                for (k, v) in d.iter() {
+                    map.serialize_entry(&*key_text(&k), &PyJson { obj: &v, depth })?;
                 }
                 map.end()
             }
-            Err(err) => s.serialize_str(&placeholder::serialization_error(err)),
+            Shape::List(l) => serialize_items(l.iter(), l.len(), depth, s),
+            Shape::Tuple(t) => serialize_items(t.iter(), t.len(), depth, s),
+            _ => serialize_fallback(self.obj, depth, s),
         }
+    }
+}
+
+fn serialize_items<'py, S: Serializer>(
+    items: impl Iterator<Item = Bound<'py, PyAny>>,
+    len: usize,
+    depth: usize,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut seq = s.serialize_seq(Some(len))?;
+    for v in items {
+        seq.serialize_element(&PyJson { obj: &v, depth })?;
+    }
+    seq.end()
+}
+
+fn serialize_fallback<S: Serializer>(
+    obj: &Bound<'_, PyAny>,
+    depth: usize,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match fallback(obj) {
+        Ok(Fallback::Object(o)) => PyJson { obj: &o, depth }.serialize(s),
+        Ok(Fallback::Text(t)) => s.serialize_str(&t),
+        Ok(Fallback::Value(v)) => v.serialize(s),
+        Ok(Fallback::Items(items)) => {
+            let len = items.len();
+            serialize_items(items.into_iter(), len, depth, s)
+        }
+        Ok(Fallback::Fields(fields)) => {
+            let mut map = s.serialize_map(Some(fields.len()))?;
+            for (k, v) in &fields {
+                map.serialize_entry(k, &PyJson { obj: v, depth })?;
+            }
+            map.end()
+        }
+        Err(err) => s.serialize_str(&placeholder::serialization_error(err)),
     }
 }
 
@@ -212,7 +263,7 @@ fn fallback<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fallback<'py>> {
             let mut out = Vec::with_capacity(fields.len());
             for name in fields.keys() {
                 let value = obj.getattr(name.cast::<PyString>()?)?;
-                out.push((key_text(&name), value));
+                out.push((key_text(&name).into_owned(), value));
             }
             return Ok(Fallback::Fields(out));
         }
@@ -239,7 +290,7 @@ fn fallback<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fallback<'py>> {
         let mut out = Vec::new();
         for item in mapping.items()?.iter() {
             let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
-            out.push((key_text(&k), v));
+            out.push((key_text(&k).into_owned(), v));
         }
         return Ok(Fallback::Fields(out));
     }

@@ -685,6 +685,16 @@ impl PyErrorEvent {
 
 // ---- record time -----------------------------------------------------------------------
 
+/// An action or tool name, interned by the core (`str` read without a copy).
+fn opt_name(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<Cow<'static, str>> {
+    let obj = obj?.bind(py);
+    match obj.cast::<PyString>() {
+        Ok(s) => Some(agentops_core::event::names::name(&str_of(s))),
+        Err(_) if obj.is_none() => None,
+        Err(_) => Some(agentops_core::event::names::name(&display(obj))),
+    }
+}
+
 fn opt_u64(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<u64> {
     let obj = obj?.bind(py);
     if obj.is_none() {
@@ -744,7 +754,7 @@ fn build(py: Python<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
         Kind::Action => {
             let sub = obj.cast::<PyActionEvent>().ok()?.try_borrow().ok()?;
             let fields = ActionFields {
-                action_type: opt_text(sub.action_type.as_ref(), py).map(Cow::Owned),
+                action_type: opt_name(sub.action_type.as_ref(), py),
                 logs: opt_json(sub.logs.as_ref(), py),
                 screenshot: opt_text(sub.screenshot.as_ref(), py),
             };
@@ -753,7 +763,7 @@ fn build(py: Python<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
         Kind::Tool => {
             let sub = obj.cast::<PyToolEvent>().ok()?.try_borrow().ok()?;
             let fields = ToolFields {
-                name: opt_text(sub.name.as_ref(), py).map(Cow::Owned),
+                name: opt_name(sub.name.as_ref(), py),
                 logs: opt_json(sub.logs.as_ref(), py),
             };
             sub.as_super().core(py, EventKind::Tool(fields))

@@ -4,6 +4,7 @@
 
 mod client;
 mod convert;
+mod current;
 mod errors;
 mod events;
 mod logging;
@@ -39,6 +40,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<session::PySession>()?;
     m.add_class::<options::PyOptions>()?;
     m.add_function(wrap_pyfunction!(to_json, m)?)?;
+    m.add_function(wrap_pyfunction!(current::record, m)?)?;
+    m.add_function(wrap_pyfunction!(current::set_current_client, m)?)?;
     m.add_function(wrap_pyfunction!(env_vars, m)?)?;
     m.add("EXIT_REASON", agentops_core::EXIT_REASON)?;
     m.add(

@@ -178,7 +178,9 @@ impl Client {
     /// The one open session, for the single-session API of agentops 0.3; an error names
     /// the problem when there are none or several.
     pub fn only_session(&self) -> Result<Session> {
-        self.sessions_now().only()
+        // The record path of the single-session API: no Arc clone of the engine.
+        let engine = self.engine.lock().unwrap_or_else(|e| e.into_inner());
+        engine.sessions.only()
     }
 
     /// Registers an agent with the only open session; with none or several open, with the

@@ -210,15 +210,9 @@ def end_session(
     return c.end_session(end_state=end_state, end_state_reason=end_state_reason, video=video, is_auto_end=is_auto_end)
 
 
-def record(event: Union[Event, ErrorEvent]) -> None:
-    """Records an event into the only open session (warns if there are none or several;
-    use `session.record(...)` then)."""
-    c = _client_module._singleton
-    native = c._native if c is not None else None
-    if native is None:
-        logger.warning("Could not record event - AgentOps is not initialized. Call agentops.init() first")
-        return
-    native.record(event)
+record = _native.record
+"""Records an event into the only open session (warns if there are none or several;
+use `session.record(...)` then). Never raises."""
 
 
 def add_tags(tags: List[str]) -> None:

@@ -187,6 +187,8 @@ class Client:
                 return None
             self._native = native
             _live.add(self)
+            if self is _singleton:
+                _ext.set_current_client(native)
             from . import exit_hooks
 
             exit_hooks.install()
@@ -388,6 +390,7 @@ def reset_singleton(timeout: Optional[float] = 1.0) -> None:
     global _singleton
     with _lock:
         inst, _singleton = _singleton, None
+        _ext.set_current_client(None)
     if inst is not None and inst._native is not None:
         try:
             inst._native.shutdown(timeout)

@@ -30,12 +30,16 @@ pub mod placeholder {
     pub const NESTED_TOO_DEEPLY: &str = "<<serialization-error: nested too deeply>>";
 }
 
-/// 24 bytes: the `Value` is boxed because it is 72 bytes inline (an event holds several).
+/// A payload: 16 bytes plus one allocation. The `Value` is boxed because it is 72 bytes
+/// inline (an event holds several).
 #[derive(Debug, Clone)]
-pub enum Json {
+pub struct Json(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
     Value(Box<Value>),
-    /// Valid JSON text, written verbatim.
-    Encoded(Box<RawValue>),
+    /// JSON text, valid by construction: written by serde_json, or checked by `from_text`.
+    Text(Box<str>),
 }
 
 impl Json {
@@ -47,57 +51,66 @@ impl Json {
             static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         // Serialise into a reused buffer, then copy into one exact-size allocation:
-        // `to_raw_value` starts every value at 128 bytes and shrinks it afterwards, which
-        // costs a reallocation and fragments the heap under a burst.
+        // `to_string` starts every value at 128 bytes and grows it, which costs
+        // reallocations and fragments the heap under a burst.
         let encoded = SCRATCH.with(|scratch| {
             let mut buf = scratch.try_borrow_mut().ok()?;
             buf.clear();
-            let result = serde_json::to_writer(&mut *buf, value);
-            let text = result.map(|()| String::from_utf8_lossy(&buf).into_owned());
+            let text = serde_json::to_writer(&mut *buf, value).map(|()| text_of(&buf));
             if buf.capacity() > 64 * 1024 {
                 *buf = Vec::new(); // do not keep a large payload's buffer alive
             }
             Some(text)
         });
-        let text = match encoded {
-            Some(Ok(text)) => text,
-            Some(Err(err)) => {
-                return Json::from(Value::String(placeholder::serialization_error(err)));
-            }
-            // Re-entered from inside a Serialize impl: fall back to a fresh buffer.
-            None => match serde_json::to_string(value) {
-                Ok(text) => text,
-                Err(err) => {
-                    return Json::from(Value::String(placeholder::serialization_error(err)));
-                }
-            },
-        };
-        // serde_json wrote it, so it is valid; the check is a cheap scan of the text.
-        match RawValue::from_string(text) {
-            Ok(raw) => Json::Encoded(raw),
+        // `None`: re-entered from inside a Serialize impl; encode into a fresh buffer.
+        let encoded = encoded.unwrap_or_else(|| serde_json::to_vec(value).map(|buf| text_of(&buf)));
+        match encoded {
+            Ok(text) => Json(Repr::Text(text)),
             Err(err) => Json::from(Value::String(placeholder::serialization_error(err))),
         }
     }
 
-    /// Wraps JSON text produced elsewhere, checking that it is valid.
+    /// Wraps JSON text produced elsewhere (a C caller's, a JS `JSON.stringify`), checking
+    /// that it is one valid JSON value.
     pub fn from_text(text: String) -> Result<Json, serde_json::Error> {
-        RawValue::from_string(text).map(Json::Encoded)
+        serde_json::from_str::<&RawValue>(&text)?;
+        Ok(Json(Repr::Text(text.into_boxed_str())))
+    }
+
+    /// Appends the payload's JSON to `out` (verbatim for encoded text).
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match &self.0 {
+            Repr::Text(text) => out.extend_from_slice(text.as_bytes()),
+            // Writing a `Value` into a Vec cannot fail.
+            Repr::Value(v) => {
+                let _ = serde_json::to_writer(out, &**v);
+            }
+        }
     }
 
     /// The payload as a `Value` (parses encoded text; for inspection, not the hot path).
     pub fn to_value(&self) -> Value {
-        match self {
-            Json::Value(v) => (**v).clone(),
-            Json::Encoded(raw) => serde_json::from_str(raw.get()).unwrap_or(Value::Null),
+        match &self.0 {
+            Repr::Value(v) => (**v).clone(),
+            Repr::Text(text) => serde_json::from_str(text).unwrap_or(Value::Null),
         }
     }
 
     /// A cheap estimate of the encoded size, for the buffer's byte bound.
     pub fn estimated_size(&self) -> usize {
-        match self {
-            Json::Value(v) => value_size(v),
-            Json::Encoded(raw) => raw.get().len(),
+        match &self.0 {
+            Repr::Value(v) => value_size(v),
+            Repr::Text(text) => text.len(),
         }
+    }
+}
+
+/// serde_json writes UTF-8 only, so the check always passes; it is cheap and keeps this
+/// free of `unsafe`.
+fn text_of(buf: &[u8]) -> Box<str> {
+    match std::str::from_utf8(buf) {
+        Ok(text) => Box::from(text),
+        Err(_) => String::from_utf8_lossy(buf).into(),
     }
 }
 
@@ -109,7 +122,7 @@ impl PartialEq for Json {
 
 impl From<Value> for Json {
     fn from(value: Value) -> Json {
-        Json::Value(Box::new(value))
+        Json(Repr::Value(Box::new(value)))
     }
 }
 
@@ -126,11 +139,16 @@ macro_rules! json_from_scalar {
 }
 json_from_scalar!(&str, String, bool, i32, i64, u32, u64, f64);
 
+/// For serialising a payload inside other serde data (tests, logs); the exporters'
+/// writers use [`Json::write_to`].
 impl Serialize for Json {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Json::Value(v) => v.serialize(s),
-            Json::Encoded(raw) => raw.serialize(s),
+        match &self.0 {
+            Repr::Value(v) => v.serialize(s),
+            Repr::Text(text) => match serde_json::from_str::<&RawValue>(text) {
+                Ok(raw) => raw.serialize(s),
+                Err(_) => s.serialize_unit(),
+            },
         }
     }
 }

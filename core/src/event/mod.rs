@@ -6,6 +6,7 @@
 
 pub mod id;
 pub mod json;
+pub mod names;
 pub mod time;
 
 use std::borrow::Cow;

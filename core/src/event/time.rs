@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
 /// Microseconds since the Unix epoch, UTC. Eight bytes, no allocation; formatting to
-/// ISO-8601 (`2024-11-22T23:37:02.439341+00:00`, the reference's format) is deferred
+/// ISO-8601 (`2024-11-22T23:37:02.439341+00:00`, agentops 0.3's format) is deferred
 /// to the uploader thread so `record()` stays cheap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
@@ -49,25 +49,7 @@ impl Timestamp {
 
     /// Writes the ISO-8601 form into a stack buffer (no allocation).
     pub fn write_iso(self, buf: &mut [u8; ISO_LEN]) -> &str {
-        let dt = DateTime::<Utc>::from_timestamp_micros(self.0).unwrap_or_default();
-        let micros = dt.nanosecond() / 1000 % 1_000_000;
-        let year = dt.year().clamp(0, 9999) as u32;
-        let fields: [(usize, u32, usize); 7] = [
-            (0, year, 4),
-            (5, dt.month(), 2),
-            (8, dt.day(), 2),
-            (11, dt.hour(), 2),
-            (14, dt.minute(), 2),
-            (17, dt.second(), 2),
-            (20, micros, 6),
-        ];
-        *buf = *b"0000-00-00T00:00:00.000000+00:00";
-        for (start, mut value, width) in fields {
-            for i in (start..start + width).rev() {
-                buf[i] = b'0' + (value % 10) as u8;
-                value /= 10;
-            }
-        }
+        IsoFormatter::default().write(self, buf);
         // Only ASCII digits and separators were written.
         std::str::from_utf8(buf).unwrap_or("1970-01-01T00:00:00.000000+00:00")
     }
@@ -75,6 +57,63 @@ impl Timestamp {
     pub fn to_iso(self) -> String {
         let mut buf = [0u8; ISO_LEN];
         self.write_iso(&mut buf).to_owned()
+    }
+}
+
+/// Formats timestamps, computing the calendar part once per second: an exporter formats
+/// many timestamps of the same second in a row.
+#[derive(Debug)]
+pub struct IsoFormatter {
+    last: std::cell::Cell<(i64, [u8; 19])>,
+}
+
+impl Default for IsoFormatter {
+    fn default() -> Self {
+        IsoFormatter {
+            last: std::cell::Cell::new((i64::MIN, [0; 19])),
+        }
+    }
+}
+
+impl IsoFormatter {
+    /// Writes `ts` as ISO-8601 (ASCII, [`ISO_LEN`] bytes) into `buf`.
+    #[inline]
+    pub fn write(&self, ts: Timestamp, buf: &mut [u8; ISO_LEN]) {
+        let second = ts.0.div_euclid(1_000_000);
+        let (cached, mut prefix) = self.last.get();
+        if cached != second {
+            prefix = calendar_prefix(second);
+            self.last.set((second, prefix));
+        }
+        buf[..19].copy_from_slice(&prefix);
+        buf[19..].copy_from_slice(b".000000+00:00");
+        write_digits(&mut buf[20..26], ts.0.rem_euclid(1_000_000) as u32);
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` of a second since the Unix epoch (years clamped to 0..=9999).
+fn calendar_prefix(second: i64) -> [u8; 19] {
+    let dt = DateTime::<Utc>::from_timestamp(second, 0).unwrap_or_default();
+    let mut out = *b"0000-00-00T00:00:00";
+    let fields = [
+        (0..4, dt.year().clamp(0, 9999) as u32),
+        (5..7, dt.month()),
+        (8..10, dt.day()),
+        (11..13, dt.hour()),
+        (14..16, dt.minute()),
+        (17..19, dt.second()),
+    ];
+    for (range, value) in fields {
+        write_digits(&mut out[range], value);
+    }
+    out
+}
+
+/// Writes `value` as decimal digits filling `out`, zero-padded.
+fn write_digits(out: &mut [u8], mut value: u32) {
+    for digit in out.iter_mut().rev() {
+        *digit = b'0' + (value % 10) as u8;
+        value /= 10;
     }
 }
 
@@ -104,6 +143,19 @@ mod tests {
         let spaced = Timestamp::parse_iso(" 2024-11-22 23:37:02+01:00 ").unwrap();
         assert_eq!(spaced.to_iso(), "2024-11-22T22:37:02.000000+00:00");
         assert_eq!(Timestamp::parse_iso("yesterday"), None);
+    }
+
+    #[test]
+    fn formatting_is_exact_across_seconds_and_before_the_epoch() {
+        for iso in [
+            "1969-12-31T23:59:59.999999+00:00",
+            "1970-01-01T00:00:00.000000+00:00",
+            "2024-02-29T23:59:59.000001+00:00",
+            "2024-03-01T00:00:00.500000+00:00",
+            "2024-03-01T00:00:00.500001+00:00",
+        ] {
+            assert_eq!(Timestamp::parse_iso(iso).unwrap().to_iso(), iso);
+        }
     }
 
     #[test]

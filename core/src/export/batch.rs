@@ -1,82 +1,88 @@
-//! A batch of already-encoded events: one buffer plus item boundaries, so a 413 can split
-//! it without re-encoding.
+//! A batch of encoded events, written straight into the request body in the exporter's
+//! framing (`{"events":[` … `,` … `]}` for AgentOps v2, lines for files), with the item
+//! boundaries kept so a 413 can split it without encoding again.
 
-#[derive(Debug, Default, Clone, PartialEq)]
+/// How an exporter frames a batch: the body is `prefix item separator item … suffix`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Framing {
+    pub prefix: &'static [u8],
+    pub separator: &'static [u8],
+    pub suffix: &'static [u8],
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct EncodedBatch {
-    data: Vec<u8>,
-    ends: Vec<usize>,
+    framing: Framing,
+    body: Vec<u8>,
+    /// Where each item starts and ends in `body`.
+    items: Vec<(usize, usize)>,
+    finished: bool,
 }
 
 impl EncodedBatch {
-    pub const EMPTY: EncodedBatch = EncodedBatch {
-        data: Vec::new(),
-        ends: Vec::new(),
-    };
-
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn with_capacity(bytes: usize, items: usize) -> Self {
+    pub fn new(framing: Framing, bytes: usize, items: usize) -> Self {
+        let mut body = Vec::with_capacity(bytes + framing.prefix.len() + framing.suffix.len());
+        body.extend_from_slice(framing.prefix);
         EncodedBatch {
-            data: Vec::with_capacity(bytes),
-            ends: Vec::with_capacity(items),
+            framing,
+            body,
+            items: Vec::with_capacity(items),
+            finished: false,
         }
     }
 
-    /// Appends one item produced by `encode` into the shared buffer.
+    /// Appends one item produced by `encode`.
     pub fn push_with(&mut self, encode: impl FnOnce(&mut Vec<u8>)) {
-        encode(&mut self.data);
-        self.ends.push(self.data.len());
+        if !self.items.is_empty() {
+            self.body.extend_from_slice(self.framing.separator);
+        }
+        let start = self.body.len();
+        encode(&mut self.body);
+        self.items.push((start, self.body.len()));
+    }
+
+    /// Closes the body with the suffix; no item can be added afterwards.
+    pub fn finish(&mut self) {
+        if !self.finished {
+            self.body.extend_from_slice(self.framing.suffix);
+            self.finished = true;
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.items.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.items.is_empty()
     }
 
-    pub fn byte_len(&self) -> usize {
-        self.data.len()
+    /// The request body (complete once [`EncodedBatch::finish`] ran).
+    pub fn body(&self) -> &[u8] {
+        &self.body
     }
 
     pub fn items(&self) -> impl Iterator<Item = &[u8]> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(self.ends.iter().copied())
-            .map(|(start, end)| &self.data[start..end])
+        self.items
+            .iter()
+            .map(|&(start, end)| &self.body[start..end])
     }
 
     /// Splits off the second half (`len() >= 2`), keeping order: `self` keeps the first.
+    /// Both halves are framed and finished again.
     pub fn split_half(&mut self) -> EncodedBatch {
-        let keep = self.ends.len() / 2;
-        let cut = self.ends[keep - 1];
-        let data = self.data.split_off(cut);
-        let ends = self
-            .ends
-            .split_off(keep)
-            .into_iter()
-            .map(|end| end - cut)
-            .collect();
-        EncodedBatch { data, ends }
-    }
-
-    /// Joins the items as `prefix item,item,... suffix` into one request body.
-    pub fn join(&self, prefix: &[u8], separator: &[u8], suffix: &[u8]) -> Vec<u8> {
-        let mut body = Vec::with_capacity(
-            prefix.len() + self.data.len() + self.len() * separator.len() + suffix.len(),
-        );
-        body.extend_from_slice(prefix);
-        for (i, item) in self.items().enumerate() {
-            if i > 0 {
-                body.extend_from_slice(separator);
+        let keep = self.items.len() / 2;
+        let rebuild = |items: &[(usize, usize)]| {
+            let mut half = EncodedBatch::new(self.framing, self.body.len() / 2, items.len());
+            for &(start, end) in items {
+                half.push_with(|out| out.extend_from_slice(&self.body[start..end]));
             }
-            body.extend_from_slice(item);
-        }
-        body.extend_from_slice(suffix);
-        body
+            half.finish();
+            half
+        };
+        let second = rebuild(&self.items[keep..]);
+        *self = rebuild(&self.items[..keep]);
+        second
     }
 }
 
@@ -84,18 +90,26 @@ impl EncodedBatch {
 mod tests {
     use super::*;
 
+    const JSON: Framing = Framing {
+        prefix: b"[",
+        separator: b",",
+        suffix: b"]",
+    };
+
     #[test]
-    fn split_keeps_items_and_order() {
-        let mut b = EncodedBatch::new();
+    fn the_body_is_framed_and_a_split_keeps_items_and_order() {
+        let mut b = EncodedBatch::new(JSON, 16, 5);
         for item in ["a", "bb", "ccc", "dddd", "e"] {
             b.push_with(|out| out.extend_from_slice(item.as_bytes()));
         }
+        b.finish();
+        b.finish();
+        assert_eq!(b.body(), b"[a,bb,ccc,dddd,e]");
         let second = b.split_half();
         assert_eq!(b.items().collect::<Vec<_>>(), [b"a".as_slice(), b"bb"]);
         assert_eq!(
-            second.items().collect::<Vec<_>>(),
-            [b"ccc".as_slice(), b"dddd", b"e"]
+            (b.body(), second.body()),
+            (b"[a,bb]".as_slice(), b"[ccc,dddd,e]".as_slice())
         );
-        assert_eq!(second.join(b"[", b",", b"]"), b"[ccc,dddd,e]");
     }
 }

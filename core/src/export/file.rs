@@ -14,13 +14,16 @@ use uuid::Uuid;
 
 use super::agentops_v2::wire::{self, WireSession};
 use super::{
-    EncodedBatch, ExportError, ExportResult, Exporter, SessionRecord, SessionRef, Started, Updated,
+    EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord, SessionRef, Started,
+    Updated,
 };
 use crate::event::Event;
+use crate::event::time::IsoFormatter;
 
 pub struct FileExporter {
     dir: PathBuf,
     host_env: Option<Value>,
+    times: IsoFormatter,
     files: HashMap<Uuid, BufWriter<File>>,
 }
 
@@ -30,6 +33,7 @@ impl FileExporter {
         FileExporter {
             dir: dir.into(),
             host_env,
+            times: IsoFormatter::default(),
             files: HashMap::new(),
         }
     }
@@ -85,9 +89,17 @@ fn line(kind: &str, key: &str, value: impl serde::Serialize) -> Vec<u8> {
 }
 
 impl Exporter for FileExporter {
+    fn framing(&self) -> Framing {
+        Framing {
+            prefix: b"",
+            separator: b"\n",
+            suffix: b"\n",
+        }
+    }
+
     fn encode_event(&self, event: &Event, session_id: &Uuid, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"type\":\"event\",\"event\":");
-        wire::write_event(event, session_id, out);
+        wire::write_event(event, session_id, &self.times, out);
         out.push(b'}');
     }
 
@@ -112,13 +124,9 @@ impl Exporter for FileExporter {
         batch: &EncodedBatch,
         _timeout: Duration,
     ) -> ExportResult<()> {
-        let result = self.writer(session.id).and_then(|w| {
-            for item in batch.items() {
-                w.write_all(item)?;
-                w.write_all(b"\n")?;
-            }
-            Ok(())
-        });
+        let result = self
+            .writer(session.id)
+            .and_then(|w| w.write_all(batch.body()));
         io_result(result)
     }
 

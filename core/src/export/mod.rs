@@ -9,6 +9,7 @@ pub mod agentops_v2;
 mod batch;
 mod file;
 mod http;
+mod json_writer;
 #[cfg(test)]
 pub(crate) mod scripted;
 
@@ -17,7 +18,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 pub use agentops_v2::AgentOpsV2Exporter;
-pub use batch::EncodedBatch;
+pub use batch::{EncodedBatch, Framing};
 pub use file::FileExporter;
 
 use crate::event::{EndState, Event, time::Timestamp};
@@ -99,6 +100,15 @@ pub struct SessionRecord {
 }
 
 pub trait Exporter: Send + 'static {
+    /// How a batch's request body is framed around its items (default: a JSON array).
+    fn framing(&self) -> Framing {
+        Framing {
+            prefix: b"[",
+            separator: b",",
+            suffix: b"]",
+        }
+    }
+
     /// Encodes one event as an item of this exporter's batches (on the worker thread, just
     /// before the batch is first sent).
     fn encode_event(&self, event: &Event, session_id: &Uuid, out: &mut Vec<u8>);

@@ -8,7 +8,8 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::{
-    EncodedBatch, ExportError, ExportResult, Exporter, SessionRecord, SessionRef, Started, Updated,
+    EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord, SessionRef, Started,
+    Updated,
 };
 use crate::event::Event;
 
@@ -103,6 +104,14 @@ pub fn rejected(status: u16) -> Answer {
 }
 
 impl Exporter for ScriptedExporter {
+    fn framing(&self) -> Framing {
+        Framing {
+            prefix: b"",
+            separator: b"",
+            suffix: b"",
+        }
+    }
+
     fn encode_event(&self, event: &Event, _session_id: &Uuid, out: &mut Vec<u8>) {
         out.extend_from_slice(event.id.to_string().as_bytes());
     }

@@ -146,7 +146,13 @@ impl Session {
     /// uploader thread. An event that cannot be taken (full buffer, shut down) is dropped,
     /// counted, and reported here.
     #[inline]
-    pub fn record(&self, mut event: Event) -> Result<()> {
+    pub fn record(&self, event: Event) -> Result<()> {
+        // Boxed once, here: the event then moves as a pointer.
+        self.record_boxed(Box::new(event))
+    }
+
+    /// As [`Session::record`], for an event already on the heap.
+    pub fn record_boxed(&self, mut event: Box<Event>) -> Result<()> {
         match self.status() {
             SessionStatus::Ended => {
                 return Err(Error::new(ErrorKind::SessionEnded, "the session has ended"));

@@ -133,7 +133,7 @@ impl Uploader {
     /// Records an event of `session`. Never blocks and never does I/O; an event that
     /// cannot be taken (full buffer, shut down) is dropped, counted, and reported.
     #[inline]
-    pub fn submit(&self, session: &SessionState, event: Event) -> Result<()> {
+    pub fn submit(&self, session: &SessionState, event: Box<Event>) -> Result<()> {
         self.pipeline().submit(session.key, event)
     }
 

@@ -79,7 +79,7 @@ impl Pipeline {
 
     /// The hot path. Never blocks; an event that cannot be taken is dropped and counted.
     #[inline]
-    pub fn submit(&self, session: u64, event: Event) -> Result<()> {
+    pub fn submit(&self, session: u64, event: Box<Event>) -> Result<()> {
         if self.has_failed() {
             return Err(self.refuse(DropReason::UploaderFailed));
         }
@@ -98,7 +98,7 @@ impl Pipeline {
         let message = Message::Event {
             session,
             bytes: bytes as u32,
-            event: Box::new(event),
+            event,
         };
         match self.tx.try_send(message) {
             Ok(()) => {

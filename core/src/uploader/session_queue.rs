@@ -61,18 +61,18 @@ impl PendingBatch {
             return;
         }
         let reserve = self.reserved_bytes as usize + self.reserved_bytes as usize / 10;
-        let mut batch = EncodedBatch::with_capacity(reserve, self.events.len());
+        let mut batch = EncodedBatch::new(exporter.framing(), reserve, self.events.len());
         for event in self.events.drain(..) {
             batch.push_with(|out| exporter.encode_event(&event, session_id, out));
         }
+        batch.finish();
         self.events = Vec::new();
         self.encoded = Some(batch);
     }
 
-    /// The encoded batch; empty before [`PendingBatch::encode`].
-    pub fn encoded(&self) -> &EncodedBatch {
-        static EMPTY: EncodedBatch = EncodedBatch::EMPTY;
-        self.encoded.as_ref().unwrap_or(&EMPTY)
+    /// The encoded batch; `None` before [`PendingBatch::encode`].
+    pub fn encoded(&self) -> Option<&EncodedBatch> {
+        self.encoded.as_ref()
     }
 
     /// Splits off the second half (after a 413, so the batch is encoded and holds at

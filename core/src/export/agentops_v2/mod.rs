@@ -11,9 +11,11 @@ use uuid::Uuid;
 
 use super::http::{HttpTransport, snippet};
 use super::{
-    EncodedBatch, ExportError, ExportResult, Exporter, SessionRecord, SessionRef, Started, Updated,
+    EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord, SessionRef, Started,
+    Updated,
 };
 use crate::event::Event;
+use crate::event::time::IsoFormatter;
 use wire::WireSession;
 
 pub struct AgentOpsV2Exporter {
@@ -22,6 +24,7 @@ pub struct AgentOpsV2Exporter {
     api_key: String,
     parent_key: Option<String>,
     host_env: Option<Value>,
+    times: IsoFormatter,
 }
 
 impl AgentOpsV2Exporter {
@@ -38,6 +41,7 @@ impl AgentOpsV2Exporter {
             api_key,
             parent_key,
             host_env,
+            times: IsoFormatter::default(),
         }
     }
 
@@ -57,7 +61,7 @@ impl AgentOpsV2Exporter {
         &self,
         route: &str,
         session: SessionRef<'_>,
-        body: Vec<u8>,
+        body: &[u8],
         timeout: Duration,
     ) -> ExportResult<Value> {
         let Some(token) = session.token else {
@@ -81,7 +85,7 @@ impl AgentOpsV2Exporter {
         &self,
         route: &str,
         headers: &[(&str, &str)],
-        body: Vec<u8>,
+        body: &[u8],
         timeout: Duration,
     ) -> ExportResult<Started> {
         let reply = self
@@ -112,8 +116,16 @@ fn token_cost(answer: &Value) -> Option<f64> {
 }
 
 impl Exporter for AgentOpsV2Exporter {
+    fn framing(&self) -> Framing {
+        Framing {
+            prefix: b"{\"events\":[",
+            separator: b",",
+            suffix: b"]}",
+        }
+    }
+
     fn encode_event(&self, event: &Event, session_id: &Uuid, out: &mut Vec<u8>) {
-        wire::write_event(event, session_id, out);
+        wire::write_event(event, session_id, &self.times, out);
     }
 
     fn start_session(
@@ -126,7 +138,7 @@ impl Exporter for AgentOpsV2Exporter {
         if let Some(parent) = &self.parent_key {
             headers.push(("X-Agentops-Parent-Key", parent.as_str()));
         }
-        self.post_for_jwt("create_session", &headers, body, timeout)
+        self.post_for_jwt("create_session", &headers, &body, timeout)
     }
 
     fn reauthorize(&mut self, session_id: &Uuid, timeout: Duration) -> ExportResult<Started> {
@@ -135,7 +147,7 @@ impl Exporter for AgentOpsV2Exporter {
         self.post_for_jwt(
             "reauthorize_jwt",
             &[("X-Agentops-Api-Key", self.api_key.as_str())],
-            body,
+            &body,
             timeout,
         )
     }
@@ -146,8 +158,7 @@ impl Exporter for AgentOpsV2Exporter {
         batch: &EncodedBatch,
         timeout: Duration,
     ) -> ExportResult<()> {
-        let body = batch.join(b"{\"events\":[", b",", b"]}");
-        self.post_bearer("create_events", session, body, timeout)
+        self.post_bearer("create_events", session, batch.body(), timeout)
             .map(drop)
     }
 
@@ -159,7 +170,7 @@ impl Exporter for AgentOpsV2Exporter {
         timeout: Duration,
     ) -> ExportResult<Updated> {
         let body = self.session_body(record);
-        let answer = self.post_bearer("update_session", session, body, timeout)?;
+        let answer = self.post_bearer("update_session", session, &body, timeout)?;
         Ok(Updated {
             token_cost: token_cost(&answer),
         })
@@ -175,7 +186,7 @@ impl Exporter for AgentOpsV2Exporter {
         let body =
             serde_json::to_vec(&serde_json::json!({ "id": agent_id.to_string(), "name": name }))
                 .unwrap_or_default();
-        self.post_bearer("create_agent", session, body, timeout)
+        self.post_bearer("create_agent", session, &body, timeout)
             .map(drop)
     }
 }

@@ -6,19 +6,61 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::event::time::IsoFormatter;
 use crate::event::{EndState, Event, EventCategory, EventKind};
 use crate::export::SessionRecord;
+use crate::export::json_writer::ObjectWriter;
 
-/// An event as sent in `{"events": [...]}`, stamped with its session id.
-pub struct WireEvent<'a> {
-    pub event: &'a Event,
-    pub session_id: &'a Uuid,
-}
-
-/// Appends the v2 JSON of one event to `out`.
-pub fn write_event(event: &Event, session_id: &Uuid, out: &mut Vec<u8>) {
-    // Serialising owned, well-formed data into a Vec cannot fail; f64 NaN becomes null.
-    let _ = serde_json::to_writer(out, &WireEvent { event, session_id });
+/// Appends the v2 JSON of one event, stamped with its session id, to `out`.
+pub fn write_event(e: &Event, session_id: &Uuid, times: &IsoFormatter, out: &mut Vec<u8>) {
+    let mut w = ObjectWriter::new(out, times);
+    w.id("id", Some(&e.id))
+        .str("event_type", Some(e.event_type()))
+        .json("params", e.params.as_ref())
+        .json("returns", e.returns.as_ref())
+        .time("init_timestamp", Some(e.init_timestamp))
+        .time("end_timestamp", e.end_timestamp)
+        .id("agent_id", e.agent_id.as_ref())
+        .id("session_id", Some(session_id));
+    match &e.kind {
+        EventKind::Action(a) => {
+            w.str("action_type", a.action_type.as_deref())
+                .json("logs", a.logs.as_ref())
+                .str("screenshot", a.screenshot.as_deref());
+        }
+        EventKind::Llm(l) => {
+            w.id("thread_id", l.thread_id.as_ref())
+                .json("prompt", l.prompt.as_ref())
+                .u64("prompt_tokens", l.prompt_tokens)
+                .json("completion", l.completion.as_ref())
+                .u64("completion_tokens", l.completion_tokens)
+                .str("model", l.model.as_deref())
+                .f64("cost", l.cost);
+        }
+        EventKind::Tool(t) => {
+            w.str("name", t.name.as_deref())
+                .json("logs", t.logs.as_ref());
+        }
+        EventKind::Error(r) => {
+            w.id("trigger_event_id", r.trigger_event_id.as_ref())
+                .str("trigger_event_type", r.trigger_event_type.as_deref())
+                .str("error_type", r.error_type.as_deref())
+                .str("code", r.code.as_deref())
+                .str("details", r.details.as_deref())
+                .str("logs", r.logs.as_deref())
+                .time("timestamp", r.timestamp);
+        }
+        EventKind::Generic(g) => {
+            w.str("result", g.result.map(EndState::as_str))
+                .str("action_type", Some(g.effective_action_type()))
+                .str("model", g.model.as_deref())
+                .json("prompt", g.prompt.as_ref());
+            if !g.tags.is_empty() {
+                w.strs("tags", &g.tags);
+            }
+        }
+    }
+    w.end();
 }
 
 struct Id<'a>(&'a Uuid);
@@ -30,7 +72,7 @@ impl Serialize for Id<'_> {
     }
 }
 
-/// `map.serialize_entry` only for present values: the reference omits nulls.
+/// `map.serialize_entry` only for present values: agentops 0.3 omits nulls.
 fn opt<M: SerializeMap, T: Serialize>(
     map: &mut M,
     key: &str,
@@ -39,68 +81,6 @@ fn opt<M: SerializeMap, T: Serialize>(
     match value {
         Some(v) => map.serialize_entry(key, &v),
         None => Ok(()),
-    }
-}
-
-impl Serialize for WireEvent<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let e = self.event;
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("id", &Id(&e.id))?;
-        map.serialize_entry("event_type", e.event_type())?;
-        opt(&mut map, "params", e.params.as_ref())?;
-        opt(&mut map, "returns", e.returns.as_ref())?;
-        map.serialize_entry("init_timestamp", &e.init_timestamp)?;
-        opt(&mut map, "end_timestamp", e.end_timestamp)?;
-        opt(&mut map, "agent_id", e.agent_id.as_ref().map(Id))?;
-        map.serialize_entry("session_id", &Id(self.session_id))?;
-        match &e.kind {
-            EventKind::Action(a) => {
-                opt(&mut map, "action_type", a.action_type.as_ref())?;
-                opt(&mut map, "logs", a.logs.as_ref())?;
-                opt(&mut map, "screenshot", a.screenshot.as_ref())?;
-            }
-            EventKind::Llm(l) => {
-                opt(&mut map, "thread_id", l.thread_id.as_ref().map(Id))?;
-                opt(&mut map, "prompt", l.prompt.as_ref())?;
-                opt(&mut map, "prompt_tokens", l.prompt_tokens)?;
-                opt(&mut map, "completion", l.completion.as_ref())?;
-                opt(&mut map, "completion_tokens", l.completion_tokens)?;
-                opt(&mut map, "model", l.model.as_ref())?;
-                opt(&mut map, "cost", l.cost)?;
-            }
-            EventKind::Tool(t) => {
-                opt(&mut map, "name", t.name.as_ref())?;
-                opt(&mut map, "logs", t.logs.as_ref())?;
-            }
-            EventKind::Error(r) => {
-                opt(
-                    &mut map,
-                    "trigger_event_id",
-                    r.trigger_event_id.as_ref().map(Id),
-                )?;
-                opt(
-                    &mut map,
-                    "trigger_event_type",
-                    r.trigger_event_type.as_ref(),
-                )?;
-                opt(&mut map, "error_type", r.error_type.as_ref())?;
-                opt(&mut map, "code", r.code.as_ref())?;
-                opt(&mut map, "details", r.details.as_ref())?;
-                opt(&mut map, "logs", r.logs.as_ref())?;
-                opt(&mut map, "timestamp", r.timestamp)?;
-            }
-            EventKind::Generic(g) => {
-                opt(&mut map, "result", g.result.map(EndState::as_str))?;
-                map.serialize_entry("action_type", g.effective_action_type())?;
-                opt(&mut map, "model", g.model.as_ref())?;
-                opt(&mut map, "prompt", g.prompt.as_ref())?;
-                if !g.tags.is_empty() {
-                    map.serialize_entry("tags", &g.tags)?;
-                }
-            }
-        }
-        map.end()
     }
 }
 
@@ -158,7 +138,7 @@ mod tests {
 
     fn to_json(event: &Event, session: &Uuid) -> Value {
         let mut out = Vec::new();
-        write_event(event, session, &mut out);
+        write_event(event, session, &IsoFormatter::default(), &mut out);
         serde_json::from_slice(&out).unwrap()
     }
 

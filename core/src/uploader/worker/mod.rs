@@ -19,6 +19,7 @@ mod shutdown;
 mod tests;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -42,6 +43,29 @@ const MAX_BATCH_BYTES: u64 = 4 * 1024 * 1024;
 const DRAIN_PER_TURN: Duration = Duration::from_millis(50);
 /// The longest the worker sleeps with nothing scheduled.
 const IDLE_WAKE: Duration = Duration::from_secs(1);
+
+/// Session keys are small sequential integers: a multiply spreads them over the table
+/// (SipHash, the default, costs more than the rest of taking an event).
+#[derive(Default)]
+pub(super) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | *b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type SessionMap = HashMap<u64, SessionQueue, BuildHasherDefault<KeyHasher>>;
 
 /// What callers and the worker share.
 pub(crate) struct Shared {
@@ -79,7 +103,7 @@ pub(crate) struct Worker {
     exporter: Box<dyn Exporter>,
     shared: Arc<Shared>,
     settings: Settings,
-    sessions: HashMap<u64, SessionQueue>,
+    sessions: SessionMap,
     next_seq: u64,
     last_served: u64,
     held: Held,
@@ -112,7 +136,7 @@ impl Worker {
             exporter,
             shared,
             settings,
-            sessions: HashMap::new(),
+            sessions: SessionMap::default(),
             next_seq: 0,
             last_served: 0,
             held: Held::default(),

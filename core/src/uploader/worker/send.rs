@@ -178,10 +178,11 @@ impl Worker {
             id: &id,
             token: token.as_deref(),
         };
-        match self
-            .exporter
-            .send_events(session, batch.encoded(), at.timeout)
-        {
+        let result = match batch.encoded() {
+            Some(encoded) => self.exporter.send_events(session, encoded, at.timeout),
+            None => Ok(()),
+        };
+        match result {
             Ok(()) => {
                 self.settle_delivered(&batch);
                 q.retry.reset();

@@ -1,17 +1,22 @@
 //! The HTTP transport shared by network exporters: one pooled ureq agent, a timeout on
 //! every call, and the mapping of answers to an [`ExportError`] for the retry policy.
 
+mod resolver;
+
 use std::time::Duration;
 
 use ureq::Agent;
+use ureq::unversioned::transport::DefaultConnector;
 
 use super::{ExportError, ExportResult};
+use resolver::CachingResolver;
 
 /// Longest `Retry-After` we obey, so a hostile or buggy header cannot park the worker.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 pub struct HttpTransport {
     agent: Agent,
+    resolver: CachingResolver,
 }
 
 /// A response with a 2xx status.
@@ -21,14 +26,15 @@ pub struct Reply {
 
 impl HttpTransport {
     pub fn new() -> Self {
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             // We classify statuses ourselves (and need the headers of a 429 / 5xx).
             .http_status_as_error(false)
             .user_agent(concat!("agentops-rs/", env!("CARGO_PKG_VERSION")))
             .max_idle_connections_per_host(2)
-            .build()
-            .new_agent();
-        HttpTransport { agent }
+            .build();
+        let resolver = CachingResolver::default();
+        let agent = Agent::with_parts(config, DefaultConnector::new(), resolver.clone());
+        HttpTransport { agent, resolver }
     }
 
     /// POSTs a JSON body. Non-2xx answers and transport errors come back as an
@@ -37,7 +43,7 @@ impl HttpTransport {
         &self,
         url: &str,
         headers: &[(&str, &str)],
-        body: Vec<u8>,
+        body: &[u8],
         timeout: Duration,
     ) -> ExportResult<Reply> {
         let mut request = self
@@ -50,9 +56,12 @@ impl HttpTransport {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let mut response = match request.send(&body[..]) {
+        let mut response = match request.send(body) {
             Ok(response) => response,
-            Err(err) => return Err(classify_transport_error(&err)),
+            Err(err) => {
+                self.resolver.forget();
+                return Err(classify_transport_error(&err));
+            }
         };
         let status = response.status().as_u16();
         let retry_after = response

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project:
-#   1. the Rust workspace: the core against the mock backend (cargo test);
+#   1. the Rust workspace: the core against the mock backend, and the generated docs
+#      (cargo test); the Rust example, offline;
 #   2. the Python package: built and installed (`pip install .`) into a test venv, then its
 #      pytest suite, the mock backend's own tests, and the stub check of the native module.
 # Needs Rust and Python >= 3.10 with venv; everything else is installed into the venv.
@@ -15,6 +16,12 @@ trap 'rm -f "$LOG"' EXIT
 echo "== cargo test --workspace"
 cargo test --workspace 2>&1 | tee "$LOG"
 rust_passed=$(awk '/^test result:/ {for (i = 1; i < NF; i++) if ($(i+1) == "passed;") n += $i} END {print n + 0}' "$LOG")
+
+echo "== examples/rust/quickstart.rs (offline, file exporter)"
+EXAMPLE_DIR=$(mktemp -d)
+AGENTOPS_EXPORT_DIR=$EXAMPLE_DIR cargo run -q --example quickstart | tee "$LOG"
+grep -q "Session recorded to $EXAMPLE_DIR/" "$LOG" && ls "$EXAMPLE_DIR"/*.jsonl >/dev/null
+rm -rf "$EXAMPLE_DIR"
 
 VENV=${AGENTOPS_TEST_VENV:-.venv}
 [[ -x $VENV/bin/python ]] || "${PYTHON:-python3}" -m venv "$VENV"

@@ -67,17 +67,22 @@ fn options_module() -> String {
          class Option(NamedTuple):\n    name: str\n    env: str\n    type: str\n    unit: str\n    default: str\n    doc: str\n    agentops_03: bool\n\n\n\
          OPTIONS: Tuple[Option, ...] = (\n",
     );
+    // One field a line with a trailing comma: the layout ruff's formatter keeps.
     for o in &OPTIONS {
-        out += &format!(
-            "    Option({}, {}, {}, {}, {}, {}, {}),\n",
-            python_str(o.name),
-            python_str(o.env),
-            python_str(o.value_type().as_str()),
-            python_str(o.unit.as_str()),
-            python_str(&o.default_text()),
-            python_str(o.doc),
-            if o.agentops_03 { "True" } else { "False" }
-        );
+        let fields = [
+            ("name", python_str(o.name)),
+            ("env", python_str(o.env)),
+            ("type", python_str(o.value_type().as_str())),
+            ("unit", python_str(o.unit.as_str())),
+            ("default", python_str(&o.default_text())),
+            ("doc", python_str(o.doc)),
+            ("agentops_03", if o.agentops_03 { "True" } else { "False" }.to_owned()),
+        ];
+        out += "    Option(\n";
+        for (key, value) in fields {
+            out += &format!("        {key}={value},\n");
+        }
+        out += "    ),\n";
     }
     out += ")\n\nKEYWORDS: Tuple[str, ...] = tuple(o.name for o in OPTIONS)\n";
     out

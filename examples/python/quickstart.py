@@ -33,8 +33,13 @@ class Researcher:
         hits = search(topic)
         # An LLM call you made yourself, recorded explicitly.
         agentops.record(
-            LLMEvent(prompt=f"Summarise: {hits}", completion="A short summary.", model="demo-model",
-                     prompt_tokens=42, completion_tokens=5)
+            LLMEvent(
+                prompt=f"Summarise: {hits}",
+                completion="A short summary.",
+                model="demo-model",
+                prompt_tokens=42,
+                completion_tokens=5,
+            )
         )
         return "A short summary.", len(hits)
 

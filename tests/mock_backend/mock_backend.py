@@ -38,6 +38,7 @@ Control API (not recorded):
   POST /_mock/reset                       clear everything
   POST /_mock/shutdown
 """
+
 from __future__ import annotations
 
 import argparse
@@ -199,8 +200,12 @@ class Handler(BaseHTTPRequestHandler):
             reason = http.HTTPStatus(code).phrase
         except ValueError:
             reason = "Status"
-        lines = [f"HTTP/1.1 {code} {reason}", f"Server: {self.server_version}",
-                 f"Content-Type: {ctype}", f"Content-Length: {len(data)}"]
+        lines = [
+            f"HTTP/1.1 {code} {reason}",
+            f"Server: {self.server_version}",
+            f"Content-Type: {ctype}",
+            f"Content-Length: {len(data)}",
+        ]
         for k, v in (extra_headers or {}).items():
             lines.append(f"{k}: {v}")
         if self.close_connection:
@@ -300,9 +305,18 @@ class Handler(BaseHTTPRequestHandler):
     # -- AgentOps API --------------------------------------------------------------
     def _api(self, path: str) -> None:
         t = time.time()
-        entry = {"seq": None, "t": t, "method": self.command, "path": path,
-                 "headers": self._headers_dict(), "body": None, "raw": None,
-                 "bytes": 0, "status": None, "session_id": None}
+        entry = {
+            "seq": None,
+            "t": t,
+            "method": self.command,
+            "path": path,
+            "headers": self._headers_dict(),
+            "body": None,
+            "raw": None,
+            "bytes": 0,
+            "status": None,
+            "session_id": None,
+        }
         token = self._bearer()
         known = path in AGENTOPS_ROUTES
         fault = None
@@ -396,7 +410,7 @@ class Handler(BaseHTTPRequestHandler):
                 sess = body.get("session") if isinstance(body, dict) else None
                 ssid = sess.get("session_id") if isinstance(sess, dict) else None
                 if not isinstance(ssid, str) or not ssid:
-                    return 400, {"error": "body must be {\"session\": {\"session_id\": ...}}"}
+                    return 400, {"error": 'body must be {"session": {"session_id": ...}}'}
                 STATE.sessions[ssid] = sess
                 jwt = STATE.issue(ssid)
                 return 200, {"status": "success", "jwt": jwt, "session_url": SESSION_URL.format(ssid)}
@@ -404,13 +418,13 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/v2/reauthorize_jwt":
                 ssid = body.get("session_id") if isinstance(body, dict) else None
                 if not isinstance(ssid, str) or not ssid:
-                    return 400, {"error": "body must be {\"session_id\": ...}"}
+                    return 400, {"error": 'body must be {"session_id": ...}'}
                 return 200, {"status": "success", "jwt": STATE.issue(ssid)}
 
             if path == "/v2/create_events":
                 events = body.get("events") if isinstance(body, dict) else None
                 if not isinstance(events, list):
-                    return 400, {"error": "body must be {\"events\": [...]}"}
+                    return 400, {"error": 'body must be {"events": [...]}'}
                 limit = (STATE.rules.get(path) or {}).get("max_events_per_request")
                 if limit is not None and len(events) > limit:
                     return 413, {"error": "too many events", "max_events_per_request": limit}
@@ -420,13 +434,13 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/v2/update_session":
                 sess = body.get("session") if isinstance(body, dict) else None
                 if not isinstance(sess, dict):
-                    return 400, {"error": "body must be {\"session\": {...}}"}
+                    return 400, {"error": 'body must be {"session": {...}}'}
                 STATE.sessions[sid] = sess
                 return 200, {"status": "success", "token_cost": TOKEN_COST}
 
             if path == "/v2/create_agent":
                 if not (isinstance(body, dict) and "id" in body and "name" in body):
-                    return 400, {"error": "body must be {\"id\": ..., \"name\": ...}"}
+                    return 400, {"error": 'body must be {"id": ..., "name": ...}'}
                 return 200, {"status": "success"}
         return 404, {"error": "not found"}  # unreachable
 
@@ -450,19 +464,20 @@ class Handler(BaseHTTPRequestHandler):
                 want = q.get("path", [None])[0]
                 since = int(q.get("since", ["0"])[0])
                 with STATE.lock:
-                    reqs = [dict(e) for e in STATE.log
-                            if (want is None or e["path"] == want) and e["seq"] > since]
+                    reqs = [dict(e) for e in STATE.log if (want is None or e["path"] == want) and e["seq"] > since]
                     dropped = STATE.dropped
                 return self._send(200, {"requests": reqs, "dropped": dropped})
             if path == "/_mock/events" and m == "GET":
                 with STATE.lock:
                     by_session = {k: list(v) for k, v in STATE.by_session.items()}
-                    out = {"accepted": STATE.accepted,
-                           "unique_ids": len(STATE.id_counts),
-                           "duplicates": [k for k, c in STATE.id_counts.items() if c > 1],
-                           "by_session": by_session,
-                           "ids_overflow": STATE.ids_overflow,
-                           "stored": STATE.stored_events}
+                    out = {
+                        "accepted": STATE.accepted,
+                        "unique_ids": len(STATE.id_counts),
+                        "duplicates": [k for k, c in STATE.id_counts.items() if c > 1],
+                        "by_session": by_session,
+                        "ids_overflow": STATE.ids_overflow,
+                        "stored": STATE.stored_events,
+                    }
                 return self._send(200, out)
             if path == "/_mock/sessions" and m == "GET":
                 with STATE.lock:

@@ -1,12 +1,13 @@
 """Python client for the mock AgentOps backend (stdlib only).
 
-    from mock_client import MockBackend
+from mock_client import MockBackend
 
-    with MockBackend.start() as mb:
-        mb.script("/v2/create_events", [{"status": 503}])
-        ... point the SDK at mb.url ...
-        assert mb.wait_for(lambda: mb.events()["accepted"] == 3, timeout=10)
+with MockBackend.start() as mb:
+    mb.script("/v2/create_events", [{"status": 503}])
+    ... point the SDK at mb.url ...
+    assert mb.wait_for(lambda: mb.events()["accepted"] == 3, timeout=10)
 """
+
 from __future__ import annotations
 
 import http.client
@@ -32,11 +33,20 @@ class MockBackend:
 
     # -- lifecycle -----------------------------------------------------------------
     @classmethod
-    def start(cls, max_seconds: float = 300, token_cost: float | None = None,
-              startup_timeout: float = 15.0) -> "MockBackend":
+    def start(
+        cls, max_seconds: float = 300, token_cost: float | None = None, startup_timeout: float = 15.0
+    ) -> "MockBackend":
         """Spawn the server; usable directly or as `with MockBackend.start() as mb:`."""
-        cmd = [sys.executable, SERVER, "--port", "0", "--max-seconds", str(max_seconds),
-               "--parent-pid", str(os.getpid())]
+        cmd = [
+            sys.executable,
+            SERVER,
+            "--port",
+            "0",
+            "--max-seconds",
+            str(max_seconds),
+            "--parent-pid",
+            str(os.getpid()),
+        ]
         if token_cost is not None:
             cmd += ["--token-cost", str(token_cost)]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
@@ -75,8 +85,9 @@ class MockBackend:
         self.stop()
 
     # -- raw HTTP ------------------------------------------------------------------
-    def request(self, method: str, path: str, body: Any = None,
-                headers: dict | None = None, timeout: float = 10.0) -> tuple[int, dict, bytes]:
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict | None = None, timeout: float = 10.0
+    ) -> tuple[int, dict, bytes]:
         """One HTTP request to the mock. `body` may be bytes, str, or JSON-able.
 
         Returns (status, lowercased headers, body bytes). Raises OSError on
@@ -148,8 +159,7 @@ class MockBackend:
             pass
         self.stop()
 
-    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0,
-                 interval: float = 0.01) -> bool:
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0, interval: float = 0.01) -> bool:
         """Poll predicate() until true or timeout; returns whether it became true."""
         deadline = time.monotonic() + timeout
         while True:

@@ -65,4 +65,3 @@ def wait_events(mock: Any, n: int, timeout: float = 10.0) -> List[Dict[str, Any]
 
 def updates_of(mock: Any) -> List[Dict[str, Any]]:
     return [r["body"]["session"] for r in mock.requests("/v2/update_session") if r["status"] == 200]
-

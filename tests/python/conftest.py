@@ -14,10 +14,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "mock_backend"))
 
-from mock_client import MockBackend  # noqa: E402
-
 from agentops.singleton import clear_singletons  # noqa: E402
 from ao_support import LogCapture  # noqa: E402
+from mock_client import MockBackend  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,8 @@ import time
 import uuid
 from decimal import Decimal
 
-import pytest
-
 import agentops
+import pytest
 from agentops import _native
 from ao_support import KEY, PARENT_KEY, events_of, init, updates_of, wait_events, wait_for
 
@@ -19,6 +18,7 @@ def _is_iso_utc(ts: str) -> bool:
 
 
 # -- init / configure --------------------------------------------------------------------
+
 
 def test_init_starts_one_session_with_the_reference_shape(mock):
     session = init(mock, default_tags=["a", "b"])
@@ -121,6 +121,7 @@ def test_api_key_and_parent_key_setters(mock):
 
 # -- recording ---------------------------------------------------------------------------
 
+
 def test_two_records_are_one_batch_in_order_with_the_session_jwt(mock):
     init(mock, max_wait_time=200)
     a = agentops.ActionEvent(action_type="first")
@@ -167,6 +168,7 @@ def test_record_without_init_or_with_two_sessions_warns_and_sends_nothing(mock, 
 
 
 # -- ending ------------------------------------------------------------------------------
+
 
 def test_end_session_delivers_events_first_and_returns_the_token_cost(mock):
     session = init(mock, max_wait_time=60_000)
@@ -239,6 +241,7 @@ def test_end_all_sessions(mock):
 
 # -- tags, agents, lookup ----------------------------------------------------------------
 
+
 def test_add_and_set_tags_send_updates_with_ordered_deduplicated_tags(mock):
     session = init(mock, default_tags=["base"])
     agentops.add_tags(["a", "b"])
@@ -310,6 +313,7 @@ def test_stop_instrumenting_is_a_harmless_no_op(mock):
 
 # -- Client -------------------------------------------------------------------------------
 
+
 def test_client_is_a_singleton_with_reference_properties(mock):
     assert agentops.Client() is agentops.Client()
     c = agentops.Client()
@@ -344,7 +348,12 @@ def test_stats_report_delivery_and_drops_by_reason(mock):
     stats = agentops.Client().stats()
     assert stats["delivered"] == 1 and stats["queued"] == 0
     assert set(stats["dropped"]) == {
-        "queue_full", "retries_exhausted", "rejected", "auth_failed", "after_shutdown", "shutdown_deadline",
+        "queue_full",
+        "retries_exhausted",
+        "rejected",
+        "auth_failed",
+        "after_shutdown",
+        "shutdown_deadline",
         "uploader_failed",
     }
     assert stats["dropped_total"] == 0
@@ -375,6 +384,7 @@ def test_flush_releases_the_gil_while_waiting(mock):
 
 # -- Session -----------------------------------------------------------------------------
 
+
 def test_session_attributes_analytics_and_context_manager(mock):
     init(mock, auto_start_session=False)
     with agentops.start_session(tags=["ctx"]) as session:
@@ -389,7 +399,12 @@ def test_session_attributes_analytics_and_context_manager(mock):
         assert session.event_counts == {"llms": 1, "tools": 1, "actions": 1, "errors": 1, "apis": 0}
         analytics = session.get_analytics()
         assert set(analytics) == {"LLM calls", "Tool calls", "Actions", "Errors", "Duration", "Cost"}
-        assert (analytics["LLM calls"], analytics["Tool calls"], analytics["Actions"], analytics["Errors"]) == (1, 1, 1, 1)
+        assert (analytics["LLM calls"], analytics["Tool calls"], analytics["Actions"], analytics["Errors"]) == (
+            1,
+            1,
+            1,
+            1,
+        )
         assert analytics["Duration"].endswith("s")
     assert session.has_ended and session.end_state == "Success"
     assert session.get_analytics()["Cost"] == "5.000000"
@@ -428,8 +443,6 @@ def test_multi_session_isolation_each_batch_has_only_its_session_and_jwt(mock):
         s2.record(agentops.ActionEvent(action_type="two", params={"i": i}))
     wait_events(mock, 10)
     jwts = {}
-    for r in mock.requests("/v2/create_session"):
-        pass
     for r in mock.requests("/v2/create_events"):
         names = {e["action_type"] for e in r["body"]["events"]}
         sids = {e["session_id"] for e in r["body"]["events"]}

@@ -8,9 +8,8 @@ import threading
 import uuid
 from collections import namedtuple
 
-import pytest
-
 import agentops
+import pytest
 from agentops import record_action, record_function, record_tool, track_agent
 from ao_support import KEY, events_of, init, wait_events, wait_for
 
@@ -111,7 +110,12 @@ def test_record_tool(mock):
     assert tool_fn("hi") == {"answer": "hi"}
     default_tool("q")
     t1, t2 = wait_events(mock, 2)
-    assert (t1["event_type"], t1["name"], t1["params"], t1["returns"]) == ("tools", "my_tool", {"q": "hi"}, {"answer": "hi"})
+    assert (t1["event_type"], t1["name"], t1["params"], t1["returns"]) == (
+        "tools",
+        "my_tool",
+        {"q": "hi"},
+        {"answer": "hi"},
+    )
     assert t2["name"] == "default_tool"
 
 
@@ -278,6 +282,7 @@ def test_bare_decorator_use(mock):
 
 
 # -- agents ------------------------------------------------------------------------------
+
 
 @track_agent("Researcher")
 class Researcher:

@@ -11,7 +11,6 @@ import uuid
 from collections import OrderedDict, namedtuple
 from decimal import Decimal
 
-
 try:
     import pydantic
 except ImportError:  # optional test dependency
@@ -31,6 +30,7 @@ def record_one(mock, event):
 
 # -- construction -------------------------------------------------------------------------
 
+
 def test_defaults_and_types_match_the_reference_dataclasses():
     e = ActionEvent()
     assert e.event_type == "actions" and isinstance(e.id, uuid.UUID) and e.id.version == 4
@@ -43,7 +43,15 @@ def test_defaults_and_types_match_the_reference_dataclasses():
     for cls in (ActionEvent, LLMEvent, ToolEvent, ErrorEvent):
         assert issubclass(cls, Event)
     llm = LLMEvent()
-    assert (llm.thread_id, llm.prompt, llm.prompt_tokens, llm.completion, llm.completion_tokens, llm.cost, llm.model) == (None,) * 7
+    assert (
+        llm.thread_id,
+        llm.prompt,
+        llm.prompt_tokens,
+        llm.completion,
+        llm.completion_tokens,
+        llm.cost,
+        llm.model,
+    ) == (None,) * 7
     tool = ToolEvent()
     assert (tool.name, tool.logs) == (None, None)
     assert ActionEvent().id != ActionEvent().id
@@ -82,7 +90,9 @@ def test_attributes_keep_the_original_objects_and_are_settable():
 
 def test_explicit_id_timestamps_and_agent_are_used():
     eid, aid = uuid.uuid4(), uuid.uuid4()
-    e = ActionEvent(id=eid, agent_id=str(aid), init_timestamp="2024-11-22T23:37:02Z", end_timestamp="2024-11-22T23:37:03Z")
+    e = ActionEvent(
+        id=eid, agent_id=str(aid), init_timestamp="2024-11-22T23:37:02Z", end_timestamp="2024-11-22T23:37:03Z"
+    )
     assert e.id == eid and e.agent_id == aid
     assert e.init_timestamp == "2024-11-22T23:37:02.000000+00:00"
     assert e.end_timestamp == "2024-11-22T23:37:03.000000+00:00"
@@ -124,6 +134,7 @@ def test_generic_event_coerces_model_to_llm():
 
 # -- on the wire ---------------------------------------------------------------------------
 
+
 def test_action_event_wire_shape_and_record_stamps_the_end(mock):
     session = init(mock)
     e = ActionEvent(action_type="act", params={"x": 1}, returns="ok", logs={"l": 1}, screenshot="data:png")
@@ -147,9 +158,18 @@ def test_event_type_override_goes_on_the_wire(mock):
 def test_llm_tool_and_error_wire_fields(mock):
     init(mock)
     thread = uuid.uuid4()
-    llm = record_one(mock, LLMEvent(thread_id=thread, prompt=[{"role": "user", "content": "hi"}], prompt_tokens=3,
-                                    completion={"role": "assistant", "content": "yo"}, completion_tokens=2,
-                                    cost=Decimal("0.25"), model="gpt-x"))
+    llm = record_one(
+        mock,
+        LLMEvent(
+            thread_id=thread,
+            prompt=[{"role": "user", "content": "hi"}],
+            prompt_tokens=3,
+            completion={"role": "assistant", "content": "yo"},
+            completion_tokens=2,
+            cost=Decimal("0.25"),
+            model="gpt-x",
+        ),
+    )
     assert llm["event_type"] == "llms" and llm["thread_id"] == str(thread)
     assert llm["prompt"] == [{"role": "user", "content": "hi"}] and llm["prompt_tokens"] == 3
     assert llm["completion"] == {"role": "assistant", "content": "yo"} and llm["completion_tokens"] == 2
@@ -175,7 +195,9 @@ def test_recording_an_error_with_a_trigger_records_both_linked(mock):
 
 def test_generic_event_wire_shape(mock):
     init(mock)
-    wire = record_one(mock, Event("agent_step", params={"p": 1}, result="Success", model="m", prompt="hi", tags=["a", "b"]))
+    wire = record_one(
+        mock, Event("agent_step", params={"p": 1}, result="Success", model="m", prompt="hi", tags=["a", "b"])
+    )
     assert wire["event_type"] == "agent_step" and wire["action_type"] == "llm"
     assert wire["result"] == "Success" and wire["model"] == "m" and wire["prompt"] == "hi"
     assert wire["tags"] == ["a", "b"]
@@ -184,6 +206,7 @@ def test_generic_event_wire_shape(mock):
 
 
 # -- values JSON cannot hold -----------------------------------------------------------------
+
 
 class NotJson:
     pass
@@ -280,7 +303,10 @@ def test_lone_surrogates_do_not_break_an_event(mock):
 
 
 def test_safe_serialize_is_the_event_conversion():
-    assert json.loads(safe_serialize({"t": (1, 2), "o": NotJson()})) == {"t": [1, 2], "o": "<<non-serializable: NotJson>>"}
+    assert json.loads(safe_serialize({"t": (1, 2), "o": NotJson()})) == {
+        "t": [1, 2],
+        "o": "<<non-serializable: NotJson>>",
+    }
     assert to_jsonable(DC(2)) == {"a": 2, "b": "x"}
 
 
@@ -292,7 +318,13 @@ def test_record_rejects_non_events_without_raising(mock, logs):
 
 def test_enums():
     assert [s.value for s in agentops.EndState] == ["Success", "Fail", "Indeterminate"]
-    assert {t.name: t.value for t in EventType} == {"LLM": "llms", "ACTION": "actions", "API": "apis", "TOOL": "tools", "ERROR": "errors"}
+    assert {t.name: t.value for t in EventType} == {
+        "LLM": "llms",
+        "ACTION": "actions",
+        "API": "apis",
+        "TOOL": "tools",
+        "ERROR": "errors",
+    }
     assert agentops.EndState.SUCCESS == "Success"
 
 

@@ -17,7 +17,12 @@ def run_example(name, tmp_path, **env):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTOPS_")}
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, str(EXAMPLES / name)], env=full_env, cwd=str(tmp_path), capture_output=True, text=True, timeout=60
+        [sys.executable, str(EXAMPLES / name)],
+        env=full_env,
+        cwd=str(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

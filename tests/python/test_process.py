@@ -13,7 +13,6 @@ import time
 from typing import Any, Dict, Optional
 
 import pytest
-
 from agentops import _native
 from ao_support import KEY, events_of, updates_of, wait_for
 
@@ -35,7 +34,9 @@ def env_for(mock: Any, **extra: str) -> Dict[str, str]:
     return env
 
 
-def run(mock: Any, body: str, timeout: float = 30, cwd: Optional[str] = None, **env: str) -> subprocess.CompletedProcess:
+def run(
+    mock: Any, body: str, timeout: float = 30, cwd: Optional[str] = None, **env: str
+) -> subprocess.CompletedProcess:
     code = PRELUDE + textwrap.dedent(body)
     return subprocess.run(
         [sys.executable, "-c", code], env=env_for(mock, **env), cwd=cwd, capture_output=True, text=True, timeout=timeout
@@ -45,7 +46,11 @@ def run(mock: Any, body: str, timeout: float = 30, cwd: Optional[str] = None, **
 def spawn(mock: Any, body: str, **env: str) -> subprocess.Popen:
     code = PRELUDE + textwrap.dedent(body)
     return subprocess.Popen(
-        [sys.executable, "-c", code], env=env_for(mock, **env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", code],
+        env=env_for(mock, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -69,12 +74,16 @@ def final_update(mock: Any) -> Dict[str, Any]:
 
 # -- exit ----------------------------------------------------------------------------------
 
+
 def test_exit_without_end_session_ends_indeterminate_after_delivering(mock):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=60000)
         for i in range(3):
             agentops.record(ActionEvent(action_type="before_exit", params={"i": i}))
-    """)
+    """,
+    )
     assert proc.returncode == 0, proc.stderr
     assert [e["action_type"] for e in events_of(mock)] == ["before_exit"] * 3
     update = final_update(mock)
@@ -87,21 +96,27 @@ def test_exit_without_end_session_ends_indeterminate_after_delivering(mock):
 def test_exit_with_a_hung_backend_stays_within_the_deadline(mock):
     mock.script("/v2/create_events", [{"hang": 60}])
     t0 = time.monotonic()
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=10, shutdown_timeout=1.0)
         agentops.record(ActionEvent(action_type="stuck"))
         time.sleep(0.2)
-    """)
+    """,
+    )
     elapsed = time.monotonic() - t0
     assert proc.returncode == 0, proc.stderr
     assert elapsed < 5.0, f"exit took {elapsed:.1f}s with shutdown_timeout=1"
 
 
 def test_skip_auto_end_session_delivers_but_leaves_the_session_open(mock):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=60000, skip_auto_end_session=True)
         agentops.record(ActionEvent(action_type="kept_open"))
-    """)
+    """,
+    )
     assert proc.returncode == 0, proc.stderr
     assert [e["action_type"] for e in events_of(mock)] == ["kept_open"]
     assert mock.requests("/v2/update_session") == []
@@ -133,12 +148,16 @@ def test_signal_ends_sessions_as_fail_and_the_exit_status_shows_the_signal(mock,
 
 
 def test_signal_chains_to_the_previous_python_handler(mock):
-    proc = spawn(mock, textwrap.dedent("""
+    proc = spawn(
+        mock,
+        textwrap.dedent("""
         def user_handler(signum, frame):
             print("user handler ran", flush=True)
             sys.exit(3)
         signal.signal(signal.SIGTERM, user_handler)
-    """) + textwrap.dedent(SLEEPER))
+    """)
+        + textwrap.dedent(SLEEPER),
+    )
     wait_ready(proc)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)
@@ -149,13 +168,16 @@ def test_signal_chains_to_the_previous_python_handler(mock):
 
 
 def test_ignored_signals_stay_ignored(mock):
-    proc = spawn(mock, """
+    proc = spawn(
+        mock,
+        """
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50)
         print("ready", flush=True)
         time.sleep(1.0)
         agentops.end_session("Success")
-    """)
+    """,
+    )
     wait_ready(proc)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)
@@ -165,13 +187,16 @@ def test_ignored_signals_stay_ignored(mock):
 
 def test_signal_with_a_hung_backend_is_bounded(mock):
     mock.script("/v2/create_events", [{"hang": 60}])
-    proc = spawn(mock, """
+    proc = spawn(
+        mock,
+        """
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=10, shutdown_timeout=1.0)
         agentops.record(ActionEvent(action_type="stuck"))
         time.sleep(0.2)
         print("ready", flush=True)
         time.sleep(60)
-    """)
+    """,
+    )
     wait_ready(proc)
     t0 = time.monotonic()
     proc.send_signal(signal.SIGTERM)
@@ -183,12 +208,16 @@ def test_signal_with_a_hung_backend_is_bounded(mock):
 
 # -- uncaught exceptions ----------------------------------------------------------------------
 
+
 def test_uncaught_exception_ends_sessions_as_fail_with_message_and_traceback(mock):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=60000)
         agentops.record(ActionEvent(action_type="before_crash"))
         raise RuntimeError("fatal problem")
-    """)
+    """,
+    )
     assert proc.returncode == 1
     assert "RuntimeError: fatal problem" in proc.stderr  # the previous hook still ran
     update = final_update(mock)
@@ -198,14 +227,17 @@ def test_uncaught_exception_ends_sessions_as_fail_with_message_and_traceback(moc
 
 
 def test_uncaught_exception_in_a_thread_ends_sessions_as_fail(mock):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         session = agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50)
         def worker():
             raise ValueError("thread problem")
         t = threading.Thread(target=worker)
         t.start(); t.join()
         print("state", session.end_state, flush=True)
-    """)
+    """,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "state Fail" in proc.stdout
     assert "thread problem" in proc.stderr  # threading's previous hook still ran
@@ -214,11 +246,14 @@ def test_uncaught_exception_in_a_thread_ends_sessions_as_fail(mock):
 
 
 def test_exceptions_with_several_sessions_end_all_of_them(mock):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50)
         agentops.start_session()
         raise KeyError("both")
-    """)
+    """,
+    )
     assert proc.returncode == 1
     states = {u["session_id"]: u["end_state"] for u in updates_of(mock)}
     assert len(states) == 2 and set(states.values()) == {"Fail"}
@@ -226,8 +261,11 @@ def test_exceptions_with_several_sessions_end_all_of_them(mock):
 
 # -- fork ------------------------------------------------------------------------------------
 
+
 def test_os_fork_child_records_and_delivers_without_ending_the_parents_session(mock):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         session = agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50)
         agentops.record(ActionEvent(action_type="parent_before"))
         pid = os.fork()
@@ -240,7 +278,8 @@ def test_os_fork_child_records_and_delivers_without_ending_the_parents_session(m
         assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
         agentops.record(ActionEvent(action_type="parent_after"))
         print("cost", agentops.end_session("Success"), flush=True)
-    """)
+    """,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "cost 5" in proc.stdout
     events = events_of(mock)
@@ -259,7 +298,9 @@ def test_os_fork_child_records_and_delivers_without_ending_the_parents_session(m
 
 
 def test_multiprocessing_fork_children_record_and_deliver(mock):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         import multiprocessing as mp
 
         def work(n):
@@ -278,7 +319,9 @@ def test_multiprocessing_fork_children_record_and_deliver(mock):
             pool.close(); pool.join()
             agentops.record(ActionEvent(action_type="parent"))
             print("cost", agentops.end_session("Success"), flush=True)
-    """, timeout=60)
+    """,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "cost 5" in proc.stdout
     events = events_of(mock)
@@ -289,15 +332,20 @@ def test_multiprocessing_fork_children_record_and_deliver(mock):
 
 # -- files and logs ----------------------------------------------------------------------------
 
+
 def test_no_file_is_written_unless_the_file_exporter_is_chosen(mock, tmp_path):
     work = tmp_path / "cwd"
     work.mkdir()
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50)
         agentops.record(ActionEvent(action_type="a"))
         agentops.end_session("Success")
         assert agentops.init() is None
-    """, cwd=str(work))
+    """,
+        cwd=str(work),
+    )
     assert proc.returncode == 0, proc.stderr
     proc = run(mock, "assert agentops.init() is None", cwd=str(work))
     assert proc.returncode == 0, proc.stderr
@@ -306,12 +354,16 @@ def test_no_file_is_written_unless_the_file_exporter_is_chosen(mock, tmp_path):
 
 def test_file_exporter_writes_the_session_and_sends_nothing(mock, tmp_path):
     out = tmp_path / "sessions"
-    proc = run(mock, f"""
+    proc = run(
+        mock,
+        f"""
         s = agentops.init(exporter="file", export_dir={str(out)!r})
         agentops.record(ActionEvent(action_type="offline", params={{"a": 1}}))
         print(s.export_path, flush=True)
         agentops.end_session("Success")
-    """, cwd=str(tmp_path))
+    """,
+        cwd=str(tmp_path),
+    )
     assert proc.returncode == 0, proc.stderr
     files = list(out.iterdir())
     assert len(files) == 1 and files[0].suffix == ".jsonl"
@@ -327,10 +379,15 @@ def test_file_exporter_writes_the_session_and_sends_nothing(mock, tmp_path):
 
 
 def test_exporter_from_the_environment(mock, tmp_path):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         s = agentops.init()
         agentops.record(ActionEvent(action_type="env_file"))
-    """, cwd=str(tmp_path), AGENTOPS_EXPORTER="file")
+    """,
+        cwd=str(tmp_path),
+        AGENTOPS_EXPORTER="file",
+    )
     assert proc.returncode == 0, proc.stderr
     files = list((tmp_path / "agentops_sessions").iterdir())
     assert len(files) == 1
@@ -352,7 +409,9 @@ def test_logging_level_from_the_environment(mock):
 
 
 def test_no_key_or_jwt_in_any_log_line_even_at_debug_with_auth_trouble(mock):
-    proc = spawn(mock, """
+    proc = spawn(
+        mock,
+        """
         s = agentops.init(api_key=KEY, endpoint=URL, max_wait_time=20)
         print(s.session_id, flush=True)
         print("ready", flush=True)
@@ -362,7 +421,9 @@ def test_no_key_or_jwt_in_any_log_line_even_at_debug_with_auth_trouble(mock):
             agentops.record(ActionEvent(action_type="after_expiry"))
         agentops.Client().flush(5)
         agentops.end_session("Success")
-    """, AGENTOPS_LOGGING_LEVEL="DEBUG")
+    """,
+        AGENTOPS_LOGGING_LEVEL="DEBUG",
+    )
     sid = proc.stdout.readline().strip()
     wait_ready(proc)
     mock.expire_jwt(sid)
@@ -374,18 +435,25 @@ def test_no_key_or_jwt_in_any_log_line_even_at_debug_with_auth_trouble(mock):
     tokens = {r["headers"].get("authorization", "").split(" ")[-1] for r in mock.requests()} - {""}
     assert KEY not in err and KEY not in out
     assert all(t not in err for t in tokens)
-    bad = run(mock, """
+    bad = run(
+        mock,
+        """
         agentops.init(api_key="oops-secret-key", endpoint=URL)
-    """, AGENTOPS_LOGGING_LEVEL="DEBUG")
+    """,
+        AGENTOPS_LOGGING_LEVEL="DEBUG",
+    )
     assert "oops-secret-key" not in bad.stderr and "Could not initialize" in bad.stderr
 
 
 def test_only_the_configured_endpoint_is_contacted(mock):
-    proc = run(mock, """
+    proc = run(
+        mock,
+        """
         agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50)
         agentops.record(ActionEvent(action_type="a"))
         agentops.end_session("Success")
-    """)
+    """,
+    )
     assert proc.returncode == 0, proc.stderr
     paths = {r["path"] for r in mock.requests()}
     assert paths <= {"/v2/create_session", "/v2/create_events", "/v2/update_session"}

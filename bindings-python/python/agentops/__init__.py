@@ -19,8 +19,10 @@ from __future__ import annotations
 import uuid
 from typing import Any, Dict, List, Optional, Union
 
-from . import _native  # noqa: F401  (the native module loads first)
-from . import _options
+from . import (
+    _native,  # noqa: F401  (the native module loads first)
+    _options,
+)
 from .client import Client
 from .decorators import record_action, record_function, record_tool, track_agent
 from .enums import EndState, EventType
@@ -30,8 +32,6 @@ from .log_config import logger
 from .session import Session
 
 __version__ = "0.3.27"
-
-from . import client as _client_module  # noqa: E402
 
 
 def _given(values: Dict[str, Any]) -> Dict[str, Any]:

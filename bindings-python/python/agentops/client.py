@@ -136,7 +136,7 @@ class Client:
         if self._native is not None and self._native.session_count() > 0:
             logger.warning("Cannot configure while session is active. Please end all sessions first.")
             return
-        options.update(zip(_CONFIGURE_POSITIONAL, args))
+        options.update(zip(_CONFIGURE_POSITIONAL, args, strict=False))
         for key, value in options.items():
             try:
                 self._options.set(key, value)
@@ -222,7 +222,9 @@ class Client:
         """Starts a session (tags: default tags ∪ these; `inherited_session_id`: continue a
         session started elsewhere). Returns it, or None with a logged reason."""
         if self._native is None:
-            logger.warning("AgentOps has not been initialized yet. Please call agentops.init() before starting a session")
+            logger.warning(
+                "AgentOps has not been initialized yet. Please call agentops.init() before starting a session"
+            )
             return None
         try:
             session = self._native.start_session(tags=_tag_list(tags), inherited_session_id=inherited_session_id)

@@ -60,7 +60,13 @@ def _make_binder(func: Callable[..., Any]) -> Callable[[tuple, dict], Dict[str, 
             return out
 
         return bind_unknown
-    skip = 1 if params and params[0].name in ("self", "cls") and params[0].kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD) else 0
+    skip = (
+        1
+        if params
+        and params[0].name in ("self", "cls")
+        and params[0].kind in (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)
+        else 0
+    )
     names: List[str] = []
     varargs: Optional[str] = None
     defaults: List[Tuple[str, Any]] = []
@@ -76,7 +82,7 @@ def _make_binder(func: Callable[..., Any]) -> Callable[[tuple, dict], Dict[str, 
     def bind(args: tuple, kwargs: dict) -> Dict[str, Any]:
         if skip:
             args = args[1:]
-        out = dict(zip(names, args))
+        out = dict(zip(names, args, strict=False))  # extra args go under *args below
         if varargs is not None and len(args) > n:
             out[varargs] = args[n:]
         if kwargs:
@@ -276,7 +282,9 @@ def _wrap_methods(cls: type) -> None:
     `cls`), so their calls run with the instance's agent id as the current agent."""
     seen = set()
     for klass in cls.__mro__:
-        if klass is object or (klass is not cls and str(getattr(klass, "__module__", "")).split(".")[0] in _SKIP_MODULES):
+        if klass is object or (
+            klass is not cls and str(getattr(klass, "__module__", "")).split(".")[0] in _SKIP_MODULES
+        ):
             continue
         for attr, value in list(vars(klass).items()):
             if attr in seen:

@@ -75,6 +75,7 @@ def _install_signal_handlers() -> None:
 # Which sessions end is the core's policy (`auto_end_sessions`): not with
 # skip_auto_end_session, never those a forked child inherited.
 
+
 def _end_sessions(state: str, reason: str, *, process_ends: bool) -> None:
     """Ends this process's sessions with `state`/`reason` within each client's
     `shutdown_timeout`; `process_ends`: the uploader is stopped too."""
@@ -150,7 +151,9 @@ def _excepthook(exc_type: Any, exc_value: Any, exc_tb: Any) -> None:
 def _threading_excepthook(args: Any) -> None:
     if args.exc_type is not SystemExit:
         try:
-            _end_sessions("Fail", _failure_reason(args.exc_type, args.exc_value, args.exc_traceback), process_ends=False)
+            _end_sessions(
+                "Fail", _failure_reason(args.exc_type, args.exc_value, args.exc_traceback), process_ends=False
+            )
         except Exception:  # pragma: no cover
             pass
     hook = _previous_threading_excepthook or threading.__excepthook__
@@ -158,6 +161,7 @@ def _threading_excepthook(args: Any) -> None:
 
 
 # -- fork -----------------------------------------------------------------------------------
+
 
 class _ForkToken:
     """A weak-referenceable token for multiprocessing's after-fork registry."""

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Adapter for the peer benchmark harness in ../shared/anchors (benchlib.py): runs this
-project's Python package through exactly the same workloads as the agentops 0.3 adapter
-(`bench_agentops.py`), so both are measured by the same method in the same run.
+"""Adapter for the benchmark harness in bench/harness (benchlib.py, a copy of the peer harness's in
+../shared/anchors): runs this project's Python package through exactly the same workloads as the
+peers' agentops 0.3 adapter (`bench_agentops.py` there), so both are measured by the same method.
 
 Workloads (see benchlib.py):
   record     agentops.record(ActionEvent(action_type="x", params={"a":1,"b":"hello"}, returns="ok"))
@@ -11,17 +11,18 @@ Modes:
              buffer of 131,072 events / 64 MiB)
   nodrop     same here: the default buffer already holds the whole run
 
-Example (from the repository root, with the package installed):
+Examples (from the repository root, with the package installed):
   python bench/python/bench_agentops_rs.py --workload record --mode default --n 100000
+  python bench/harness/cpu_steady.py bench/python/bench_agentops_rs.py:AgentOpsRs --rate 10000 --seconds 10
 """
+
 import os
 import sys
 import uuid
 from importlib.metadata import version
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ANCHORS = os.environ.get("ANCHORS", os.path.join(HERE, "..", "..", "..", "shared", "anchors"))
-sys.path.insert(0, ANCHORS)
+sys.path.insert(0, os.path.join(HERE, "..", "harness"))
 import benchlib  # noqa: E402
 
 

@@ -1,7 +1,9 @@
 //! Uploader benchmark: caller cost of `record()`, end-to-end delivery to a loopback
-//! backend, and peak memory of a burst — measured exactly like the OpenTelemetry Rust
-//! anchor in `../shared/anchors/rust` (same sink process, same chunked timing, same
-//! `RESULT {json}` keys), so `bench/run.sh` can run both in one session and compare.
+//! backend, and peak memory of a burst, against the loopback sink `bench/harness/sink.py`
+//! (a copy of the peer harness's) in its own process, with chunked timing and one
+//! `RESULT {json}` line. `bench/run-rust.sh` runs it; when `../shared/anchors` is present it
+//! also runs the OpenTelemetry Rust SDK from there, measured by the same method (same sink,
+//! same timing, same keys), in the same session.
 //!
 //!   cargo bench -p agentops-core --bench uploader -- --workload record --mode default --n 1000000
 //!
@@ -13,6 +15,8 @@
 //!            `paced`    defaults, but the producer retries when the buffer is full (back-pressure):
 //!                       measures what the pipeline sustains with zero loss
 //! options:   --n N --warmup W --chunk C --sink-python P --sink-script S --tag T --out FILE
+//!            (sink defaults: `python3` and `../bench/harness/sink.py`, relative to `core/`, where
+//!            `cargo bench` runs the binary)
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -70,7 +74,7 @@ fn status_mb(key: &str) -> f64 {
     (kb / 1024.0 * 10.0).round() / 10.0
 }
 
-/// The anchors' loopback sink (`../shared/anchors/sink.py`) in its own process.
+/// The loopback sink (`bench/harness/sink.py`, or `--sink-script`) in its own process.
 struct Sink {
     child: Child,
     port: u16,
@@ -216,7 +220,7 @@ fn main() {
     let (n, warmup, chunk) = (a.u("n", 100_000), a.u("warmup", 2_000), a.u("chunk", 1_000));
     let sink = Sink::start(
         &a.s("sink-python", "python3"),
-        &a.s("sink-script", "../../shared/anchors/sink.py"),
+        &a.s("sink-script", "../bench/harness/sink.py"),
     );
     let url = format!("http://127.0.0.1:{}", sink.port);
 

@@ -9,10 +9,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::errors::{InvalidArgumentError, to_py};
-use crate::events::{record_into, tags_from};
 use crate::options::PyOptions;
+use crate::record::record_into;
 use crate::session::{PySession, parse_end_state};
-use crate::util::{display, uuid_from};
+use crate::util::{display, tags_from, uuid_from};
+use crate::wait::interruptibly;
 use crate::wrappers::SessionWrappers;
 
 #[pyclass(module = "agentops._native", name = "Client")]
@@ -45,6 +46,8 @@ pub fn stats_dict<'py>(py: Python<'py>, s: &Stats) -> PyResult<Bound<'py, PyDict
     }
     d.set_item("dropped", dropped)?;
     d.set_item("dropped_total", s.dropped_total())?;
+    d.set_item("truncated", s.truncated)?;
+    d.set_item("truncated_bytes", s.truncated_bytes)?;
     Ok(d)
 }
 
@@ -132,8 +135,13 @@ impl PyClient {
     }
 
     /// Records into the only open session (agentops 0.3's `agentops.record`). With none or
-    /// several open, logs a warning and records nothing. Never raises.
+    /// several open, logs a warning and records nothing; after the shutdown (the process
+    /// is exiting) counts it as dropped. Never raises.
     pub(crate) fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) {
+        if self.inner.is_shut_down() {
+            self.inner.refuse_after_shutdown();
+            return;
+        }
         match self.inner.only_session() {
             Ok(session) => record_into(py, &session, event),
             Err(err) => log::warn!("Could not record event - {}", err.message()),
@@ -186,39 +194,46 @@ impl PyClient {
     }
 
     /// Ends every open session (default: Indeterminate), waiting at most
-    /// `session_end_timeout` in total without holding the GIL. Returns how many ended.
+    /// `session_end_timeout` in total (interruptibly, without the GIL). Returns how many
+    /// ended.
     #[pyo3(signature = (end_state=None, end_state_reason=None))]
     fn end_all_sessions(
         &self,
         py: Python<'_>,
         end_state: Option<&Bound<'_, PyAny>>,
         end_state_reason: Option<String>,
-    ) -> usize {
+    ) -> PyResult<usize> {
         let Some(state) = parse_end_state(end_state) else {
-            return 0;
+            return Ok(0);
         };
-        let client = &*self.inner;
-        py.detach(|| client.end_all_sessions(state, end_state_reason).len())
+        let waiter = self.inner.end_all_sessions_waiter(state, end_state_reason);
+        interruptibly(py, |slice| waiter.poll(slice))?;
+        Ok(waiter.count())
     }
 
     /// Waits until everything recorded so far is delivered, at most `timeout` seconds
-    /// (default: `shutdown_timeout`), without holding the GIL. `True` if all of it was.
+    /// (default: `shutdown_timeout`), interruptibly and without the GIL. `True` if all of
+    /// it was.
     #[pyo3(signature = (timeout=None))]
     fn flush(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
         let timeout = self.timeout_or(timeout, self.config().shutdown_timeout)?;
-        let client = &*self.inner;
-        Ok(py.detach(|| client.flush(timeout)))
+        let waiter = self.inner.flush_waiter(timeout);
+        interruptibly(py, |slice| waiter.poll(slice))
     }
 
     /// Ends open sessions as Indeterminate ("N/A (process exited without calling
     /// agentops.end_session(...))"), delivers what it can within `timeout` seconds
-    /// (default: `shutdown_timeout`) and stops the uploader. Idempotent; never holds the
-    /// GIL while waiting.
+    /// (default: `shutdown_timeout`) and stops the uploader. Idempotent; waits
+    /// interruptibly, never holding the GIL.
     #[pyo3(signature = (timeout=None))]
     fn shutdown<'py>(&self, py: Python<'py>, timeout: Option<f64>) -> PyResult<Bound<'py, PyDict>> {
         let timeout = self.timeout_or(timeout, self.config().shutdown_timeout)?;
-        let client = &*self.inner;
-        let report = py.detach(|| client.shutdown(timeout));
+        let waiter = self.inner.shutdown_waiter(
+            timeout,
+            EndState::Indeterminate,
+            agentops_core::EXIT_REASON,
+        );
+        let report = interruptibly(py, |slice| waiter.poll(slice))?;
         report_dict(py, &report)
     }
 
@@ -234,9 +249,10 @@ impl PyClient {
     ) -> PyResult<Bound<'py, PyDict>> {
         let timeout = self.timeout_or(timeout, self.config().shutdown_timeout)?;
         let state = parse_end_state(Some(end_state)).unwrap_or(EndState::Fail);
-        let client = &*self.inner;
-        let report =
-            py.detach(|| client.shutdown_ending_sessions(timeout, state, &end_state_reason));
+        let waiter = self
+            .inner
+            .shutdown_waiter(timeout, state, &end_state_reason);
+        let report = interruptibly(py, |slice| waiter.poll(slice))?;
         report_dict(py, &report)
     }
 
@@ -260,8 +276,12 @@ impl PyClient {
     ) -> PyResult<usize> {
         let timeout = self.timeout_or(timeout, self.config().session_end_timeout)?;
         let state = parse_end_state(Some(end_state)).unwrap_or(EndState::Fail);
-        let client = &*self.inner;
-        Ok(py.detach(|| client.auto_end_sessions(state, &end_state_reason, Some(timeout))))
+        let ended = self.inner.auto_end_sessions(state, &end_state_reason, None);
+        if ended > 0 {
+            let waiter = self.inner.flush_waiter(timeout);
+            interruptibly(py, |slice| waiter.poll(slice))?;
+        }
+        Ok(ended)
     }
 
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {

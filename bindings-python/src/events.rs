@@ -8,10 +8,7 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use agentops_core::{
-    ActionFields, EndState, ErrorFields, ErrorKind, Event, EventKind, GenericFields, LlmFields,
-    Session, Timestamp, ToolFields,
-};
+use agentops_core::{GenericFields, Timestamp};
 use pyo3::exceptions::PyBaseException;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -19,8 +16,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyString, PyTuple};
 use uuid::Uuid;
 
-use crate::convert::{opt_json, to_json_text};
-use crate::util::{display, iso, opt_text, str_of, timestamp_from, type_name, uuid_from, uuid_obj};
+use crate::util::{display, iso, str_of, timestamp_from, type_name, uuid_from, uuid_obj};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -73,21 +69,21 @@ pub struct PyEvent {
     pub(crate) agent: Option<Uuid>,
     pub(crate) session: Option<Uuid>,
     /// Set once the event has been handed to a session.
-    recorded: bool,
-    event_type: Option<Py<PyAny>>,
+    pub(crate) recorded: bool,
+    pub(crate) event_type: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    params: Option<Py<PyAny>>,
+    pub(crate) params: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    returns: Option<Py<PyAny>>,
+    pub(crate) returns: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    result: Option<Py<PyAny>>,
-    generic_action_type: Option<Py<PyAny>>,
+    pub(crate) result: Option<Py<PyAny>>,
+    pub(crate) generic_action_type: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    model: Option<Py<PyAny>>,
+    pub(crate) model: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    prompt: Option<Py<PyAny>>,
+    pub(crate) prompt: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    tags: Option<Py<PyAny>>,
+    pub(crate) tags: Option<Py<PyAny>>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -141,7 +137,11 @@ impl PyEvent {
     }
 
     /// The wire event_type if it differs from the kind's default.
-    fn type_override(&self, py: Python<'_>, default: &'static str) -> Option<Cow<'static, str>> {
+    pub(crate) fn type_override(
+        &self,
+        py: Python<'_>,
+        default: &'static str,
+    ) -> Option<Cow<'static, str>> {
         let t = self.event_type.as_ref()?.bind(py);
         if t.is_none() {
             return None;
@@ -154,21 +154,6 @@ impl PyEvent {
             None
         } else {
             Some(Cow::Owned(text))
-        }
-    }
-
-    /// The core event with this base's fields and the given kind.
-    fn core(&self, py: Python<'_>, kind: EventKind) -> Event {
-        let default = kind.default_event_type();
-        Event {
-            id: self.id,
-            event_type: self.type_override(py, default),
-            params: opt_json(self.params.as_ref(), py),
-            returns: opt_json(self.returns.as_ref(), py),
-            init_timestamp: self.init,
-            end_timestamp: self.end,
-            agent_id: self.agent,
-            kind,
         }
     }
 }
@@ -353,11 +338,11 @@ macro_rules! base_args {
 #[pyclass(extends = PyEvent, subclass, module = "agentops._native", name = "ActionEvent")]
 pub struct PyActionEvent {
     #[pyo3(get, set)]
-    action_type: Option<Py<PyAny>>,
+    pub(crate) action_type: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    logs: Option<Py<PyAny>>,
+    pub(crate) logs: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    screenshot: Option<Py<PyAny>>,
+    pub(crate) screenshot: Option<Py<PyAny>>,
 }
 
 #[pymethods]
@@ -403,19 +388,19 @@ impl PyActionEvent {
 #[pyclass(extends = PyEvent, subclass, module = "agentops._native", name = "LLMEvent")]
 pub struct PyLlmEvent {
     #[pyo3(get, set)]
-    thread_id: Option<Py<PyAny>>,
+    pub(crate) thread_id: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    prompt: Option<Py<PyAny>>,
+    pub(crate) prompt: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    prompt_tokens: Option<Py<PyAny>>,
+    pub(crate) prompt_tokens: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    completion: Option<Py<PyAny>>,
+    pub(crate) completion: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    completion_tokens: Option<Py<PyAny>>,
+    pub(crate) completion_tokens: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    cost: Option<Py<PyAny>>,
+    pub(crate) cost: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    model: Option<Py<PyAny>>,
+    pub(crate) model: Option<Py<PyAny>>,
 }
 
 #[pymethods]
@@ -469,9 +454,9 @@ impl PyLlmEvent {
 #[pyclass(extends = PyEvent, subclass, module = "agentops._native", name = "ToolEvent")]
 pub struct PyToolEvent {
     #[pyo3(get, set)]
-    name: Option<Py<PyAny>>,
+    pub(crate) name: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    logs: Option<Py<PyAny>>,
+    pub(crate) logs: Option<Py<PyAny>>,
 }
 
 #[pymethods]
@@ -547,25 +532,25 @@ fn current_traceback(py: Python<'_>) -> Option<String> {
 #[pyclass(extends = PyEvent, subclass, module = "agentops._native", name = "ErrorEvent")]
 pub struct PyErrorEvent {
     #[pyo3(get, set)]
-    trigger_event: Option<Py<PyAny>>,
+    pub(crate) trigger_event: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    exception: Option<Py<PyAny>>,
+    pub(crate) exception: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    error_type: Option<Py<PyAny>>,
+    pub(crate) error_type: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    code: Option<Py<PyAny>>,
+    pub(crate) code: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    details: Option<Py<PyAny>>,
+    pub(crate) details: Option<Py<PyAny>>,
     #[pyo3(get, set)]
-    logs: Option<Py<PyAny>>,
-    trigger_id: Option<Uuid>,
+    pub(crate) logs: Option<Py<PyAny>>,
+    pub(crate) trigger_id: Option<Uuid>,
     #[pyo3(get, set)]
-    trigger_event_type: Option<Py<PyAny>>,
+    pub(crate) trigger_event_type: Option<Py<PyAny>>,
 }
 
 impl PyErrorEvent {
     /// Fills `trigger_event_id` / `trigger_event_type` from `trigger_event`.
-    fn link_trigger(&mut self, py: Python<'_>) {
+    pub(crate) fn link_trigger(&mut self, py: Python<'_>) {
         let Some(trigger) = &self.trigger_event else {
             return;
         };
@@ -680,227 +665,6 @@ impl PyErrorEvent {
     #[getter]
     fn timestamp(slf: PyRef<'_, Self>) -> String {
         iso(slf.as_super().init)
-    }
-}
-
-// ---- record time -----------------------------------------------------------------------
-
-/// An action or tool name, interned by the core (`str` read without a copy).
-fn opt_name(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<Cow<'static, str>> {
-    let obj = obj?.bind(py);
-    match obj.cast::<PyString>() {
-        Ok(s) => Some(agentops_core::event::names::name(&str_of(s))),
-        Err(_) if obj.is_none() => None,
-        Err(_) => Some(agentops_core::event::names::name(&display(obj))),
-    }
-}
-
-fn opt_u64(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<u64> {
-    let obj = obj?.bind(py);
-    if obj.is_none() {
-        return None;
-    }
-    obj.extract::<u64>().ok().or_else(|| {
-        obj.extract::<f64>()
-            .ok()
-            .filter(|f| f.is_finite() && *f >= 0.0)
-            .map(|f| f as u64)
-    })
-}
-
-fn opt_f64(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<f64> {
-    let obj = obj?.bind(py);
-    if obj.is_none() {
-        None
-    } else {
-        obj.extract::<f64>().ok().filter(|f| f.is_finite())
-    }
-}
-
-/// `None` → `[]`, `"a"` → `["a"]`, an iterable → `str()` of each item.
-pub fn tags_from(obj: Option<&Bound<'_, PyAny>>) -> Vec<String> {
-    let Some(obj) = obj else { return Vec::new() };
-    if obj.is_none() {
-        return Vec::new();
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return vec![str_of(s).into_owned()];
-    }
-    match obj.try_iter() {
-        Ok(iter) => iter
-            .filter_map(Result::ok)
-            .filter(|t| !t.is_none())
-            .map(|t| display(&t))
-            .collect(),
-        Err(_) => vec![display(obj)],
-    }
-}
-
-fn details_text(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<String> {
-    let obj = obj?.bind(py);
-    if obj.is_none() {
-        return None;
-    }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Some(str_of(s).into_owned());
-    }
-    // agentops 0.3 allows a dict here; the wire field is a string.
-    Some(to_json_text(obj))
-}
-
-/// Builds the core event from a Python event object. `None` if it is not an agentops event.
-fn build(py: Python<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
-    Some(match kind {
-        Kind::Action => {
-            let sub = obj.cast::<PyActionEvent>().ok()?.try_borrow().ok()?;
-            let fields = ActionFields {
-                action_type: opt_name(sub.action_type.as_ref(), py),
-                logs: opt_json(sub.logs.as_ref(), py),
-                screenshot: opt_text(sub.screenshot.as_ref(), py),
-            };
-            sub.as_super().core(py, EventKind::Action(fields))
-        }
-        Kind::Tool => {
-            let sub = obj.cast::<PyToolEvent>().ok()?.try_borrow().ok()?;
-            let fields = ToolFields {
-                name: opt_name(sub.name.as_ref(), py),
-                logs: opt_json(sub.logs.as_ref(), py),
-            };
-            sub.as_super().core(py, EventKind::Tool(fields))
-        }
-        Kind::Llm => {
-            let sub = obj.cast::<PyLlmEvent>().ok()?.try_borrow().ok()?;
-            let fields = LlmFields {
-                thread_id: sub.thread_id.as_ref().and_then(|t| uuid_from(t.bind(py))),
-                prompt: opt_json(sub.prompt.as_ref(), py),
-                prompt_tokens: opt_u64(sub.prompt_tokens.as_ref(), py),
-                completion: opt_json(sub.completion.as_ref(), py),
-                completion_tokens: opt_u64(sub.completion_tokens.as_ref(), py),
-                model: opt_text(sub.model.as_ref(), py),
-                cost: opt_f64(sub.cost.as_ref(), py),
-            };
-            sub.as_super().core(py, EventKind::Llm(Box::new(fields)))
-        }
-        Kind::Error => {
-            let sub = obj.cast::<PyErrorEvent>().ok()?.try_borrow().ok()?;
-            let base = sub.as_super();
-            let fields = ErrorFields {
-                trigger_event_id: sub.trigger_id,
-                trigger_event_type: opt_text(sub.trigger_event_type.as_ref(), py),
-                error_type: opt_text(sub.error_type.as_ref(), py),
-                code: opt_text(sub.code.as_ref(), py),
-                details: details_text(sub.details.as_ref(), py),
-                logs: opt_text(sub.logs.as_ref(), py),
-                timestamp: Some(base.init),
-            };
-            base.core(py, EventKind::Error(Box::new(fields)))
-        }
-        Kind::Generic => {
-            let b = obj.cast::<PyEvent>().ok()?.try_borrow().ok()?;
-            let fields = GenericFields {
-                result: opt_text(b.result.as_ref(), py).and_then(|r| EndState::parse(&r)),
-                action_type: opt_text(b.generic_action_type.as_ref(), py),
-                model: opt_text(b.model.as_ref(), py),
-                prompt: opt_json(b.prompt.as_ref(), py),
-                tags: tags_from(b.tags.as_ref().map(|t| t.bind(py))),
-            };
-            let event_type =
-                opt_text(b.event_type.as_ref(), py).unwrap_or_else(|| "actions".to_owned());
-            let mut e = b.core(py, EventKind::Generic(Box::new(fields)));
-            e.event_type = Some(Cow::Owned(event_type));
-            e
-        }
-    })
-}
-
-/// Records a Python event into `session`. Never raises: problems are logged.
-/// An `ErrorEvent` whose `trigger_event` was not recorded yet records it first (the core
-/// orders and links the two).
-pub fn record_into(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>) {
-    let Ok(event) = obj.cast::<PyEvent>() else {
-        log::warn!(
-            "record() expects an agentops event (Event, ActionEvent, ...); got {}",
-            type_name(obj)
-        );
-        return;
-    };
-    let Ok(kind) = event.try_borrow().map(|e| e.kind) else {
-        return;
-    };
-    let trigger = match kind {
-        Kind::Error => unrecorded_trigger(py, obj),
-        _ => None,
-    };
-    let Some(core) = prepare(py, session, obj, kind) else {
-        return;
-    };
-    let result = match trigger {
-        Some(trigger) => match prepare(py, session, trigger.bind(py), trigger_kind(py, &trigger)) {
-            Some(trigger) => session.record_error(core, Some(trigger)),
-            None => session.record(core),
-        },
-        None => session.record(core),
-    };
-    if let Err(err) = result {
-        log_refusal(session, &err);
-    }
-}
-
-/// The trigger of an error event, taken off it, if it has not been recorded yet.
-fn unrecorded_trigger(py: Python<'_>, obj: &Bound<'_, PyAny>) -> Option<Py<PyAny>> {
-    let err = obj.cast::<PyErrorEvent>().ok()?;
-    let trigger = err.try_borrow_mut().ok().and_then(|mut e| {
-        e.link_trigger(py);
-        e.trigger_event.take()
-    })?;
-    let recorded = trigger
-        .bind(py)
-        .cast::<PyEvent>()
-        .ok()?
-        .try_borrow()
-        .ok()?
-        .recorded;
-    (!recorded).then_some(trigger)
-}
-
-fn trigger_kind(py: Python<'_>, trigger: &Py<PyAny>) -> Kind {
-    trigger
-        .bind(py)
-        .cast::<PyEvent>()
-        .ok()
-        .and_then(|t| t.try_borrow().ok().map(|t| t.kind))
-        .unwrap_or(Kind::Generic)
-}
-
-/// The core event of `obj`, with the end time stamped by the core and shown on `obj`.
-fn prepare(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
-    let Some(mut event) = build(py, obj, kind) else {
-        log::debug!("an event could not be read (it is being modified elsewhere); not recorded");
-        return None;
-    };
-    let end = event.stamp_end();
-    if let Ok(mut base) = obj.cast::<PyEvent>().ok()?.try_borrow_mut() {
-        base.end = Some(end);
-        base.session = Some(session.id());
-        base.recorded = true;
-    }
-    Some(event)
-}
-
-fn log_refusal(session: &Session, err: &agentops_core::Error) {
-    match err.kind() {
-        ErrorKind::SessionEnded => log::warn!(
-            "Could not record event - session {} has ended",
-            session.id()
-        ),
-        ErrorKind::SessionRefused => {
-            log::warn!(
-                "Could not record event - the backend refused session {}",
-                session.id()
-            )
-        }
-        // Counted in stats; the first drop is logged by the core.
-        _ => log::debug!("event not recorded: {}", err.message()),
     }
 }
 

@@ -9,8 +9,10 @@ mod errors;
 mod events;
 mod logging;
 mod options;
+mod record;
 mod session;
 mod util;
+mod wait;
 mod wrappers;
 
 use pyo3::prelude::*;
@@ -49,6 +51,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         agentops_core::event::json::placeholder::NON_SERIALIZABLE_FORMAT,
     )?;
     m.add("CORE_VERSION", env!("CARGO_PKG_VERSION"))?;
+    // So the decorators can catch a panic too (it is a `BaseException`).
+    m.add(
+        "PanicException",
+        m.py().get_type::<pyo3::panic::PanicException>(),
+    )?;
     Ok(())
 }
 

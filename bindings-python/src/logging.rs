@@ -2,8 +2,9 @@
 //!
 //! Only records at or above the level Python asked for (`set_log_level`) cross into
 //! Python; crossing uses `Python::try_attach`, so a record emitted while the interpreter
-//! is shutting down (or after `disable_log_forwarding`) is dropped instead of blocking or
-//! panicking.
+//! is shutting down is dropped instead of blocking or panicking. Once the exit hook ran
+//! (`disable_log_forwarding`), only the thread that ran it (it holds the GIL, so it can
+//! still log safely: e.g. an event recorded by a later exit handler) forwards records.
 
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed};
 
@@ -14,6 +15,11 @@ use pyo3::sync::PyOnceLock;
 
 static PY_LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static FORWARDING: AtomicBool = AtomicBool::new(true);
+
+thread_local! {
+    /// Set on the thread that ran the exit hook: it keeps forwarding.
+    static EXIT_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 static MAX: AtomicU8 = AtomicU8::new(LevelFilter::Info as u8);
 
 struct Bridge;
@@ -43,7 +49,8 @@ fn filter_for(python_level: i64) -> LevelFilter {
 
 impl Log for Bridge {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        FORWARDING.load(Relaxed) && (metadata.level() as u8) <= MAX.load(Relaxed)
+        (FORWARDING.load(Relaxed) || EXIT_THREAD.with(|t| t.get()))
+            && (metadata.level() as u8) <= MAX.load(Relaxed)
     }
 
     fn log(&self, record: &Record<'_>) {
@@ -73,9 +80,11 @@ pub fn set_log_level(level: i64) {
     log::set_max_level(filter);
 }
 
-/// Stops forwarding for good (called at exit, before the interpreter finalises).
+/// Stops forwarding from every thread but the calling one (called by the exit hook,
+/// before the interpreter finalises).
 #[pyfunction]
 pub fn disable_log_forwarding() {
+    EXIT_THREAD.with(|t| t.set(true));
     FORWARDING.store(false, Relaxed);
 }
 

@@ -1,14 +1,16 @@
 //! `Session`: one recording session (agentops 0.3 `Session`). Created by
 //! `Client.start_session`; many can be open at once.
 
-use agentops_core::{EndState, ErrorKind, Session, SessionStats, SessionStatus};
+use agentops_core::{EndReport, EndState, ErrorKind, Session, SessionStats, SessionStatus};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyType};
 use uuid::Uuid;
 
-use crate::events::{record_into, tags_from};
-use crate::util::{display, iso, str_of, uuid_from, uuid_obj};
+use crate::errors::to_py;
+use crate::record::record_into;
+use crate::util::{display, iso, str_of, tags_from, uuid_from, uuid_obj};
+use crate::wait::interruptibly;
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static PARTIAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -55,6 +57,28 @@ pub fn parse_end_state(value: Option<&Bound<'_, PyAny>>) -> Option<EndState> {
         .ok()
 }
 
+impl PySession {
+    /// Ends the session, waiting at most `wait` for delivery, interruptibly (a signal's
+    /// handler runs within a slice; its exception ends the wait). `None` if the session had
+    /// already ended.
+    fn end_interruptibly(
+        &self,
+        py: Python<'_>,
+        state: EndState,
+        reason: Option<String>,
+        wait: Option<std::time::Duration>,
+    ) -> PyResult<Option<EndReport>> {
+        match self.inner.end_waiter(state, reason, wait) {
+            Ok(waiter) => interruptibly(py, |slice| waiter.poll(slice)).map(Some),
+            Err(err) if err.kind() == ErrorKind::SessionEnded => {
+                log::debug!("session {} has already ended", self.inner.id());
+                Ok(None)
+            }
+            Err(err) => Err(to_py(err)),
+        }
+    }
+}
+
 /// agentops 0.3's `get_analytics()` dict.
 fn analytics_dict<'py>(py: Python<'py>, stats: &SessionStats) -> PyResult<Bound<'py, PyDict>> {
     let c = &stats.counts;
@@ -89,24 +113,17 @@ impl PySession {
         end_state_reason: Option<&Bound<'py, PyAny>>,
         video: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let state = end_state
-            .filter(|s| !s.is_none())
-            .map_or_else(|| "Indeterminate".to_owned(), end_state_text);
+        let Some(state) = parse_end_state(end_state) else {
+            return Ok(None); // the core's 0.3 warning was logged; the session stays open
+        };
         let reason = end_state_reason.filter(|r| !r.is_none()).map(display);
         if let Some(v) = video.filter(|v| !v.is_none()) {
             self.inner.set_video(Some(display(v)));
         }
-        let inner = self.inner.clone();
-        let report = match py.detach(move || inner.end_named(&state, reason)) {
-            Ok(report) => report,
-            Err(err) if err.kind() == ErrorKind::SessionEnded => {
-                log::debug!("session {} has already ended", self.inner.id());
-                return Ok(None);
-            }
-            Err(err) => {
-                log::warn!("{}", err.message());
-                return Ok(None);
-            }
+        let Some(report) =
+            self.end_interruptibly(py, state, reason, Some(self.inner.end_timeout()))?
+        else {
+            return Ok(None);
         };
         for (level, line) in report.log_lines() {
             log::log!(level, "{line}");
@@ -124,14 +141,13 @@ impl PySession {
         end_state: &Bound<'_, PyAny>,
         end_state_reason: Option<String>,
         timeout: Option<f64>,
-    ) -> bool {
+    ) -> PyResult<bool> {
         let Some(state) = parse_end_state(Some(end_state)) else {
-            return false;
+            return Ok(false);
         };
         let wait = timeout.map(|t| std::time::Duration::from_secs_f64(t.max(0.0)));
-        let inner = self.inner.clone();
-        py.detach(move || inner.end_within(state, end_state_reason, wait))
-            .is_ok_and(|o| wait.is_none() || o.delivered)
+        let report = self.end_interruptibly(py, state, end_state_reason, wait)?;
+        Ok(report.is_some_and(|r| wait.is_none() || r.delivered))
     }
 
     /// Adds tags (ordered, de-duplicated) and sends the update. A `str` is one tag.
@@ -281,8 +297,7 @@ impl PySession {
             } else {
                 (EndState::Success, None)
             };
-            let inner = self.inner.clone();
-            let _ = py.detach(move || inner.end(state, reason));
+            self.end_interruptibly(py, state, reason, Some(self.inner.end_timeout()))?;
         }
         Ok(false)
     }

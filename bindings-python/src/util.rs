@@ -83,3 +83,22 @@ pub fn timestamp_from(obj: &Bound<'_, PyAny>) -> Option<Timestamp> {
 pub fn iso(ts: Timestamp) -> String {
     ts.to_iso()
 }
+
+/// `None` → `[]`, `"a"` → `["a"]`, an iterable → `str()` of each item.
+pub fn tags_from(obj: Option<&Bound<'_, PyAny>>) -> Vec<String> {
+    let Some(obj) = obj else { return Vec::new() };
+    if obj.is_none() {
+        return Vec::new();
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return vec![str_of(s).into_owned()];
+    }
+    match obj.try_iter() {
+        Ok(iter) => iter
+            .filter_map(Result::ok)
+            .filter(|t| !t.is_none())
+            .map(|t| display(&t))
+            .collect(),
+        Err(_) => vec![display(obj)],
+    }
+}

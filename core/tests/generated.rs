@@ -76,7 +76,10 @@ fn options_module() -> String {
             ("unit", python_str(o.unit.as_str())),
             ("default", python_str(&o.default_text())),
             ("doc", python_str(o.doc)),
-            ("agentops_03", if o.agentops_03 { "True" } else { "False" }.to_owned()),
+            (
+                "agentops_03",
+                if o.agentops_03 { "True" } else { "False" }.to_owned(),
+            ),
         ];
         out += "    Option(\n";
         for (key, value) in fields {

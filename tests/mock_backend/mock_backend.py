@@ -58,7 +58,7 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
-MAX_BODY = 64 * 1024 * 1024  # request bodies beyond this get 413
+MAX_BODY = 256 * 1024 * 1024  # request bodies beyond this get 413
 MAX_LOG = 200_000  # request log entries kept (oldest dropped beyond)
 MAX_STORED_EVENTS = 2_000_000  # accepted event objects kept (counts stay exact)
 MAX_IDS = 4_000_000  # distinct event ids tracked

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
+import textwrap
 import time
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 import agentops
 
@@ -65,3 +69,53 @@ def wait_events(mock: Any, n: int, timeout: float = 10.0) -> List[Dict[str, Any]
 
 def updates_of(mock: Any) -> List[Dict[str, Any]]:
     return [r["body"]["session"] for r in mock.requests("/v2/update_session") if r["status"] == 200]
+
+
+# -- scripts in subprocesses ------------------------------------------------------------------
+
+PRELUDE = """\
+import os, sys, time, signal, threading
+import agentops
+from agentops import ActionEvent
+KEY = os.environ["AO_KEY"]
+URL = os.environ["AO_URL"]
+"""
+
+
+def env_for(mock: Any, **extra: str) -> Dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTOPS_")}
+    env.update(AO_KEY=KEY, AO_URL=mock.url, PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+def run(
+    mock: Any, body: str, timeout: float = 30, cwd: Optional[str] = None, **env: str
+) -> subprocess.CompletedProcess:
+    code = PRELUDE + textwrap.dedent(body)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env_for(mock, **env), cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def spawn(mock: Any, body: str, **env: str) -> subprocess.Popen:
+    code = PRELUDE + textwrap.dedent(body)
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env_for(mock, **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_ready(proc: subprocess.Popen, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.strip() == "ready":
+            return
+        if not line and proc.poll() is not None:
+            break
+    proc.kill()
+    raise AssertionError(f"child never became ready: {proc.communicate(timeout=5)}")

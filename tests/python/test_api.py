@@ -355,6 +355,7 @@ def test_stats_report_delivery_and_drops_by_reason(mock):
         "after_shutdown",
         "shutdown_deadline",
         "uploader_failed",
+        "event_too_large",
     }
     assert stats["dropped_total"] == 0
 

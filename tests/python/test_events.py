@@ -283,7 +283,7 @@ def test_values_become_json_or_a_placeholder_and_never_lose_the_event(mock):
     assert p["uuid"] == "00000000-0000-0000-0000-000000000001"
     assert p["when"] == "2024-01-02T03:04:05"
     assert p["color"] == "red" and p["decimal"] == 1.5
-    assert p["nan"] is None and p["big"] == float(2**70)
+    assert p["nan"] == "nan" and p["big"] == 2**70  # exact, or a documented string form
     assert p["keys"] == {"1": "int key", "None": "none key"}
     assert p["explode"].startswith("<<serialization-error:") and "no dict for you" in p["explode"]
     assert p["to_dict"] == {"k": [1, 2]}
@@ -291,7 +291,7 @@ def test_values_become_json_or_a_placeholder_and_never_lose_the_event(mock):
     assert p["bytes"] == "<<non-serializable: bytes>>"
     assert p["func"] == "<<non-serializable: builtin_function_or_method>>"
     assert p["type"] == "<<non-serializable: type>>"
-    assert "nested too deeply" in json.dumps(p["loop"])
+    assert p["loop"] == ["<<circular reference: list>>"]
     assert p["ordered"] == {"a": 1}
     assert wire["returns"] == [6, "tuple"]
 

@@ -58,6 +58,7 @@ def init(
     export_dir: Optional[str] = None,
     max_buffered_events: Optional[int] = None,
     max_buffered_bytes: Optional[int] = None,
+    max_field_bytes: Optional[int] = None,
     request_timeout: Optional[float] = None,
     max_retry_time: Optional[float] = None,
     retry_initial_backoff: Optional[float] = None,
@@ -89,6 +90,7 @@ def init(
       export_dir (AGENTOPS_EXPORT_DIR, path; default agentops_sessions): Directory of the file exporter: one `<session id>.jsonl` per session.
       max_buffered_events (AGENTOPS_MAX_BUFFERED_EVENTS, integer; default 131072 events): Bound on events recorded but not yet delivered; beyond it new events are dropped and counted, never waited for.
       max_buffered_bytes (AGENTOPS_MAX_BUFFERED_BYTES, integer; default 67108864 bytes): Bound on the estimated size of those events.
+      max_field_bytes (AGENTOPS_MAX_FIELD_BYTES, integer; default 67108864 bytes): A payload or text field longer than this is cut, with a marker saying how much; fields are also cut so that one event fits the buffer.
       request_timeout (AGENTOPS_REQUEST_TIMEOUT, number; default 10 s): Bound on every HTTP request.
       max_retry_time (AGENTOPS_MAX_RETRY_TIME, number; default 60 s): Bound on the total time one request is retried before its events are dropped and counted.
       retry_initial_backoff (AGENTOPS_RETRY_INITIAL_BACKOFF, number; default 0.1 s): First retry delay; it doubles per attempt (±20 % jitter) up to `retry_max_backoff`.
@@ -142,6 +144,7 @@ def configure(
     export_dir: Optional[str] = None,
     max_buffered_events: Optional[int] = None,
     max_buffered_bytes: Optional[int] = None,
+    max_field_bytes: Optional[int] = None,
     request_timeout: Optional[float] = None,
     max_retry_time: Optional[float] = None,
     retry_initial_backoff: Optional[float] = None,
@@ -169,6 +172,7 @@ def configure(
       export_dir (AGENTOPS_EXPORT_DIR, path; default agentops_sessions): Directory of the file exporter: one `<session id>.jsonl` per session.
       max_buffered_events (AGENTOPS_MAX_BUFFERED_EVENTS, integer; default 131072 events): Bound on events recorded but not yet delivered; beyond it new events are dropped and counted, never waited for.
       max_buffered_bytes (AGENTOPS_MAX_BUFFERED_BYTES, integer; default 67108864 bytes): Bound on the estimated size of those events.
+      max_field_bytes (AGENTOPS_MAX_FIELD_BYTES, integer; default 67108864 bytes): A payload or text field longer than this is cut, with a marker saying how much; fields are also cut so that one event fits the buffer.
       request_timeout (AGENTOPS_REQUEST_TIMEOUT, number; default 10 s): Bound on every HTTP request.
       max_retry_time (AGENTOPS_MAX_RETRY_TIME, number; default 60 s): Bound on the total time one request is retried before its events are dropped and counted.
       retry_initial_backoff (AGENTOPS_RETRY_INITIAL_BACKOFF, number; default 0.1 s): First retry delay; it doubles per attempt (±20 % jitter) up to `retry_max_backoff`.

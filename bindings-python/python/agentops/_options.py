@@ -142,6 +142,15 @@ OPTIONS: Tuple[Option, ...] = (
         agentops_03=False,
     ),
     Option(
+        name="max_field_bytes",
+        env="AGENTOPS_MAX_FIELD_BYTES",
+        type="integer",
+        unit="bytes",
+        default="67108864",
+        doc="A payload or text field longer than this is cut, with a marker saying how much; fields are also cut so that one event fits the buffer.",
+        agentops_03=False,
+    ),
+    Option(
         name="request_timeout",
         env="AGENTOPS_REQUEST_TIMEOUT",
         type="number",

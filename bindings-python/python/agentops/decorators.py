@@ -114,10 +114,15 @@ def _target(session: Any, decorator: str) -> Any:
     return None
 
 
+# What instrumentation catches: every error, and a Rust panic (a `BaseException`), which
+# the native module should never let out but which must never reach user code either.
+_INSTRUMENTATION_ERRORS = (Exception, _native.PanicException)
+
+
 def _record_failure(target: Any, event: Any, exc: BaseException) -> None:
     try:
         target.record(ErrorEvent(trigger_event=event, exception=exc))
-    except Exception as e:  # instrumentation never raises into user code
+    except _INSTRUMENTATION_ERRORS as e:  # instrumentation never raises into user code
         logger.debug("could not record an error event: %r", e)
 
 
@@ -132,7 +137,7 @@ def _record_result(target: Any, event: Any, result: Any) -> None:
             except Exception as e:
                 logger.debug("could not read the result's screenshot: %r", e)
         target.record(event)
-    except Exception as e:
+    except _INSTRUMENTATION_ERRORS as e:
         logger.debug("could not record an event: %r", e)
 
 
@@ -150,7 +155,7 @@ def _instrument(func: F, cls: Any, name: str, decorator: str) -> F:
                 return await func(*args, **kwargs)
             try:
                 event = cls(None, bind(args, kwargs), None, None, None, None, None, None, name)
-            except Exception as e:
+            except _INSTRUMENTATION_ERRORS as e:
                 logger.debug("could not create an event: %r", e)
                 return await func(*args, **kwargs)
             try:
@@ -170,7 +175,7 @@ def _instrument(func: F, cls: Any, name: str, decorator: str) -> F:
             return func(*args, **kwargs)
         try:
             event = cls(None, bind(args, kwargs), None, None, None, None, None, None, name)
-        except Exception as e:
+        except _INSTRUMENTATION_ERRORS as e:
             logger.debug("could not create an event: %r", e)
             return func(*args, **kwargs)
         try:

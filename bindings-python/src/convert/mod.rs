@@ -1,60 +1,106 @@
 //! Python values → JSON, at record time, on the caller's thread.
 //!
 //! `PyJson` implements `serde::Serialize` over a live Python object, so a payload is
-//! encoded straight to compact JSON text (`agentops_core::json::Json::encode`) without an
-//! intermediate `serde_json::Value`. Fast path for dict/list/tuple/str/int/float/bool/None;
-//! a fallback for everything else in the spirit of agentops 0.3's `safe_serialize`:
-//! pydantic models (`model_dump()`), dataclasses (their fields), `uuid.UUID` (its string),
-//! dates and times (`isoformat()`), enums (their value), `Decimal` (a number), sets (arrays),
-//! objects with `to_dict()` / `dict()` / `to_json()` / `json()`, otherwise the placeholder
-//! `"<<non-serializable: TypeName>>"`. A value never makes an event fail: an exception in
-//! a user's `model_dump()` becomes `"<<serialization-error: ...>>"`.
+//! encoded straight to compact JSON text without an intermediate `serde_json::Value`: a
+//! fast path for dict/list/tuple/str/int/float/bool/None, `fallback.rs` for the rest.
 //!
-//! Dict keys that are not strings become `str(key)`; non-finite floats become `null`;
-//! integers beyond 64 bits become floats.
+//! Any value converts in bounded time and memory, and never raises or panics:
+//! - a container met again inside itself (a cycle, e.g. `l.append(l)`) becomes
+//!   `"<<circular reference: TypeName>>"`; nesting deeper than [`MAX_DEPTH`] a placeholder;
+//! - one conversion visits at most [`MAX_VALUES`] values (shared sub-objects count every
+//!   time they are met); what is left becomes `"<<truncated: too many values to convert>>"`;
+//! - it keeps at most the field bound (`max_field_bytes`) of text; a longer value becomes a
+//!   string of its start and a marker saying how many bytes were cut;
+//! - a dict that changes size while it is converted stops there, with a marked key
+//!   (`dict.rs`); an exception in a user's `to_dict()` becomes `"<<serialization-error: ...>>"`.
+//!
+//! Dict keys that are not strings become `str(key)`. Numbers JSON cannot carry exactly
+//! keep a documented string form (`numbers.rs`).
+
+mod dict;
+mod fallback;
+mod numbers;
+
+use std::cell::{Cell, RefCell};
 
 use agentops_core::Json;
 use agentops_core::event::json::placeholder;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMapping, PySet,
-    PyString, PyTuple, PyType,
-};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::Value;
 
 use crate::util::{display, str_of, type_name};
+use dict::{CHANGED_KEY, DictItems};
+use fallback::{Fallback, fallback};
 
-/// Nesting deeper than this becomes a placeholder (also stops self-referencing objects).
-const MAX_DEPTH: usize = 64;
+/// Nesting deeper than this becomes a placeholder.
+pub const MAX_DEPTH: usize = 64;
+/// Values one conversion visits at most (about a tenth of a second of work).
+pub const MAX_VALUES: usize = 1_000_000;
 
-/// A Python object seen as JSON.
+/// The state of one conversion: the work done and the containers being converted.
+#[derive(Default)]
+pub struct Conversion {
+    values: Cell<usize>,
+    /// Addresses of the containers on the current path (outermost first).
+    path: RefCell<Vec<usize>>,
+}
+
+impl Conversion {
+    /// Counts one value; `false` once the work bound is reached.
+    fn visit(&self) -> bool {
+        let n = self.values.get() + 1;
+        self.values.set(n);
+        n <= MAX_VALUES
+    }
+
+    /// Enters a container; `false` if it is already on the path (a cycle).
+    fn enter(&self, obj: &Bound<'_, PyAny>) -> bool {
+        let address = obj.as_ptr() as usize;
+        let mut path = self.path.borrow_mut();
+        if path.contains(&address) {
+            return false;
+        }
+        path.push(address);
+        true
+    }
+
+    fn leave(&self) {
+        self.path.borrow_mut().pop();
+    }
+
+    fn depth(&self) -> usize {
+        self.path.borrow().len()
+    }
+}
+
+/// A Python object seen as JSON, within one conversion.
 pub struct PyJson<'a, 'py> {
     obj: &'a Bound<'py, PyAny>,
-    depth: usize,
+    conversion: &'a Conversion,
 }
 
-impl<'a, 'py> PyJson<'a, 'py> {
-    pub fn new(obj: &'a Bound<'py, PyAny>) -> Self {
-        PyJson { obj, depth: 0 }
-    }
+/// Converts `obj` to a payload of at most `max_bytes` of JSON. Returns the bytes cut, if
+/// it had to be cut.
+pub fn to_json(obj: &Bound<'_, PyAny>, max_bytes: usize) -> (Json, Option<usize>) {
+    let conversion = Conversion::default();
+    Json::encode_bounded(
+        &PyJson {
+            obj,
+            conversion: &conversion,
+        },
+        max_bytes,
+    )
 }
 
-/// The payload of an event field: `None` for Python `None` / absent.
-pub fn opt_json(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<Json> {
-    let obj = obj?.bind(py);
-    if obj.is_none() {
-        None
-    } else {
-        Some(Json::encode(&PyJson::new(obj)))
-    }
-}
-
-/// JSON text of any Python value (never fails).
+/// JSON text of any Python value (never fails; unbounded output, bounded work).
 pub fn to_json_text(obj: &Bound<'_, PyAny>) -> String {
-    serde_json::to_string(&PyJson::new(obj))
-        .unwrap_or_else(|e| Value::String(placeholder::serialization_error(e)).to_string())
+    let conversion = Conversion::default();
+    serde_json::to_string(&PyJson {
+        obj,
+        conversion: &conversion,
+    })
+    .unwrap_or_else(|e| serde_json::Value::String(placeholder::serialization_error(e)).to_string())
 }
 
 /// A dict key as text: borrowed for `str` keys (the common case), `str(key)` otherwise.
@@ -111,188 +157,100 @@ fn shape<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> Shape<'a, 'py> {
     }
 }
 
-fn serialize_int<S: Serializer>(i: &Bound<'_, PyInt>, s: S) -> Result<S::Ok, S::Error> {
-    if let Ok(v) = i.extract::<i64>() {
-        return s.serialize_i64(v);
-    }
-    if let Ok(v) = i.extract::<u64>() {
-        return s.serialize_u64(v);
-    }
-    match i.extract::<f64>() {
-        Ok(f) => s.serialize_f64(f),
-        Err(_) => s.serialize_unit(),
-    }
-}
-
 impl Serialize for PyJson<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let containers = match shape(self.obj) {
+        let conversion = self.conversion;
+        if !conversion.visit() {
+            return s.serialize_str(placeholder::TOO_MANY_VALUES);
+        }
+        let container = match shape(self.obj) {
             Shape::Null => return s.serialize_unit(),
             Shape::Str(v) => return s.serialize_str(&str_of(v)),
             Shape::Bool(b) => return s.serialize_bool(b),
-            Shape::Int(i) => return serialize_int(i, s),
-            // serde_json writes NaN and infinities as null.
-            Shape::Float(f) => return s.serialize_f64(f),
-            containers => containers,
+            Shape::Int(i) => return numbers::serialize_int(i, s),
+            Shape::Float(f) => return numbers::serialize_float(f, s),
+            container => container,
         };
-        let depth = self.depth + 1;
-        if depth > MAX_DEPTH {
+        if conversion.depth() >= MAX_DEPTH {
             return s.serialize_str(placeholder::NESTED_TOO_DEEPLY);
         }
-        match containers {
-            Shape::Dict(d) => {
-                let mut map = s.serialize_map(Some(d.len()))?;
-                for (k, v) in d.iter() {
-                    map.serialize_entry(&*key_text(&k), &PyJson { obj: &v, depth })?;
+        if !conversion.enter(self.obj) {
+            return s.serialize_str(&placeholder::circular(&type_name(self.obj)));
+        }
+        let result = self.serialize_container(container, s);
+        conversion.leave();
+        result
+    }
+}
+
+impl<'py> PyJson<'_, 'py> {
+    fn child<'b>(&'b self, obj: &'b Bound<'py, PyAny>) -> PyJson<'b, 'py> {
+        PyJson {
+            obj,
+            conversion: self.conversion,
+        }
+    }
+
+    fn serialize_container<S: Serializer>(
+        &self,
+        container: Shape<'_, 'py>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match container {
+            Shape::Dict(d) => self.serialize_dict(d, s),
+            Shape::List(l) => self.serialize_items(l.iter(), l.len(), s),
+            Shape::Tuple(t) => self.serialize_items(t.iter(), t.len(), s),
+            _ => self.serialize_fallback(s),
+        }
+    }
+
+    fn serialize_dict<S: Serializer>(
+        &self,
+        d: &Bound<'py, PyDict>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(d.len()))?;
+        let mut items = DictItems::new(d);
+        for (k, v) in items.by_ref() {
+            map.serialize_entry(&*key_text(&k), &self.child(&v))?;
+        }
+        if items.changed {
+            map.serialize_entry(CHANGED_KEY, &true)?;
+        }
+        map.end()
+    }
+
+    fn serialize_items<S: Serializer>(
+        &self,
+        items: impl Iterator<Item = Bound<'py, PyAny>>,
+        len: usize,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(len))?;
+        for v in items {
+            seq.serialize_element(&self.child(&v))?;
+        }
+        seq.end()
+    }
+
+    fn serialize_fallback<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match fallback(self.obj) {
+            Ok(Fallback::Object(o)) => self.child(&o).serialize(s),
+            Ok(Fallback::Decimal) => numbers::serialize_decimal(self.obj, s),
+            Ok(Fallback::Text(t)) => s.serialize_str(&t),
+            Ok(Fallback::Value(v)) => v.serialize(s),
+            Ok(Fallback::Items(items)) => {
+                let len = items.len();
+                self.serialize_items(items.into_iter(), len, s)
+            }
+            Ok(Fallback::Fields(fields)) => {
+                let mut map = s.serialize_map(Some(fields.len()))?;
+                for (k, v) in &fields {
+                    map.serialize_entry(k, &self.child(v))?;
                 }
                 map.end()
             }
-            Shape::List(l) => serialize_items(l.iter(), l.len(), depth, s),
-            Shape::Tuple(t) => serialize_items(t.iter(), t.len(), depth, s),
-            _ => serialize_fallback(self.obj, depth, s),
+            Err(err) => s.serialize_str(&placeholder::serialization_error(err)),
         }
     }
-}
-
-fn serialize_items<'py, S: Serializer>(
-    items: impl Iterator<Item = Bound<'py, PyAny>>,
-    len: usize,
-    depth: usize,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    let mut seq = s.serialize_seq(Some(len))?;
-    for v in items {
-        seq.serialize_element(&PyJson { obj: &v, depth })?;
-    }
-    seq.end()
-}
-
-fn serialize_fallback<S: Serializer>(
-    obj: &Bound<'_, PyAny>,
-    depth: usize,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match fallback(obj) {
-        Ok(Fallback::Object(o)) => PyJson { obj: &o, depth }.serialize(s),
-        Ok(Fallback::Text(t)) => s.serialize_str(&t),
-        Ok(Fallback::Value(v)) => v.serialize(s),
-        Ok(Fallback::Items(items)) => {
-            let len = items.len();
-            serialize_items(items.into_iter(), len, depth, s)
-        }
-        Ok(Fallback::Fields(fields)) => {
-            let mut map = s.serialize_map(Some(fields.len()))?;
-            for (k, v) in &fields {
-                map.serialize_entry(k, &PyJson { obj: v, depth })?;
-            }
-            map.end()
-        }
-        Err(err) => s.serialize_str(&placeholder::serialization_error(err)),
-    }
-}
-
-enum Fallback<'py> {
-    /// Serialise this object instead (e.g. the result of `model_dump()`).
-    Object(Bound<'py, PyAny>),
-    Text(String),
-    Value(Value),
-    Items(Vec<Bound<'py, PyAny>>),
-    Fields(Vec<(String, Bound<'py, PyAny>)>),
-}
-
-static UUID: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static TIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static ENUM: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-
-fn non_serializable(obj: &Bound<'_, PyAny>) -> String {
-    placeholder::non_serializable(&type_name(obj))
-}
-
-/// Calls `obj.<name>()` if it is a callable attribute.
-fn call_if_callable<'py>(
-    obj: &Bound<'py, PyAny>,
-    name: &str,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    match obj.getattr(name) {
-        Ok(attr) if attr.is_callable() => attr.call0().map(Some),
-        Ok(_) => Ok(None),
-        Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(obj.py()) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-fn fallback<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fallback<'py>> {
-    let py = obj.py();
-    if obj.is_instance_of::<PyType>()
-        || obj.is_instance_of::<PyBytes>()
-        || obj.is_instance_of::<PyByteArray>()
-    {
-        return Ok(Fallback::Text(non_serializable(obj)));
-    }
-    if obj.is_instance_of::<PySet>() || obj.is_instance_of::<PyFrozenSet>() {
-        return Ok(Fallback::Items(
-            obj.try_iter()?.collect::<PyResult<Vec<_>>>()?,
-        ));
-    }
-    if obj.is_instance(UUID.import(py, "uuid", "UUID")?)? {
-        return Ok(Fallback::Text(display(obj)));
-    }
-    if obj.is_instance(DATE.import(py, "datetime", "date")?)?
-        || obj.is_instance(TIME.import(py, "datetime", "time")?)?
-    {
-        return Ok(Fallback::Text(display(&obj.call_method0("isoformat")?)));
-    }
-    if obj.is_instance(ENUM.import(py, "enum", "Enum")?)? {
-        return Ok(Fallback::Object(obj.getattr("value")?));
-    }
-    if obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
-        let f = obj.extract::<f64>()?;
-        return Ok(Fallback::Value(
-            serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
-        ));
-    }
-    // pydantic v2
-    if let Some(dumped) = call_if_callable(obj, "model_dump")? {
-        return Ok(Fallback::Object(dumped));
-    }
-    // dataclass instances: their fields, in order
-    if let Ok(fields) = obj.get_type().getattr("__dataclass_fields__") {
-        if let Ok(fields) = fields.cast::<PyDict>() {
-            let mut out = Vec::with_capacity(fields.len());
-            for name in fields.keys() {
-                let value = obj.getattr(name.cast::<PyString>()?)?;
-                out.push((key_text(&name).into_owned(), value));
-            }
-            return Ok(Fallback::Fields(out));
-        }
-    }
-    for method in ["to_dict", "dict"] {
-        if let Some(d) = call_if_callable(obj, method)? {
-            return Ok(Fallback::Object(d));
-        }
-    }
-    for method in ["to_json", "json"] {
-        if let Some(text) = call_if_callable(obj, method)? {
-            if let Ok(t) = text.cast::<PyString>() {
-                let t = str_of(t);
-                return Ok(match serde_json::from_str::<Value>(&t) {
-                    Ok(v) => Fallback::Value(v),
-                    Err(_) => Fallback::Text(t.into_owned()),
-                });
-            }
-            return Ok(Fallback::Object(text));
-        }
-    }
-    // Other mappings (e.g. MappingProxyType) are safe to walk.
-    if let Ok(mapping) = obj.cast::<PyMapping>() {
-        let mut out = Vec::new();
-        for item in mapping.items()?.iter() {
-            let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
-            out.push((key_text(&k).into_owned(), v));
-        }
-        return Ok(Fallback::Fields(out));
-    }
-    Ok(Fallback::Text(non_serializable(obj)))
 }

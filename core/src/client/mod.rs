@@ -1,9 +1,12 @@
 //! The client: the configuration, the exporter it chose, and the sessions recording
 //! through one uploader. Reconfiguring replaces the latter two as a whole.
+//! `shutdown.rs`: the shutdown sequence.
+
+mod shutdown;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use uuid::Uuid;
 
@@ -12,8 +15,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::event::EndState;
 use crate::export::agentops_v2::wire;
 use crate::export::{AgentOpsV2Exporter, Exporter, FileExporter};
-use crate::session::{EXIT_REASON, EndReport, Session, Sessions, StartOptions};
-use crate::uploader::{ShutdownReport, Stats};
+use crate::session::{EXIT_REASON, EndAllWaiter, EndReport, Session, Sessions, StartOptions};
+use crate::uploader::{ShutdownReport, Stats, Waiter};
+pub use shutdown::ShutdownWaiter;
 
 /// One configuration and what runs for it.
 struct Engine {
@@ -191,6 +195,11 @@ impl Client {
 
     /// Ends every open session, waiting at most `session_end_timeout` in total.
     pub fn end_all_sessions(&self, state: EndState, reason: Option<String>) -> Vec<EndReport> {
+        self.end_all_sessions_waiter(state, reason).wait()
+    }
+
+    /// As [`Client::end_all_sessions`], to be waited for in slices.
+    pub fn end_all_sessions_waiter(&self, state: EndState, reason: Option<String>) -> EndAllWaiter {
         let engine = self.engine();
         engine
             .sessions
@@ -200,7 +209,19 @@ impl Client {
     /// Waits until everything recorded so far is delivered, at most `timeout`. `true` only
     /// if all of it was delivered.
     pub fn flush(&self, timeout: Duration) -> bool {
-        self.sessions_now().flush(timeout)
+        self.flush_waiter(timeout).wait()
+    }
+
+    /// As [`Client::flush`], to be waited for in slices.
+    pub fn flush_waiter(&self, timeout: Duration) -> Waiter<bool> {
+        self.sessions_now().uploader().flush_waiter(timeout)
+    }
+
+    /// Counts an event recorded after the shutdown under `after_shutdown` (the first is
+    /// logged) and returns the error to report; for the single-session record path of
+    /// bindings, which has no session to record into then.
+    pub fn refuse_after_shutdown(&self) -> Error {
+        self.sessions_now().uploader().refuse_after_shutdown()
     }
 
     /// Ends open sessions as Indeterminate ([`EXIT_REASON`]; which ones: see
@@ -218,12 +239,22 @@ impl Client {
         state: EndState,
         reason: &str,
     ) -> ShutdownReport {
-        let deadline = Instant::now() + timeout;
-        let sessions = self.sessions_now();
+        self.shutdown_waiter(timeout, state, reason).wait()
+    }
+
+    /// As [`Client::shutdown_ending_sessions`], to be waited for in slices: the sessions
+    /// are ended at once, the waiter delivers and stops the uploader within `timeout`.
+    pub fn shutdown_waiter(
+        &self,
+        timeout: Duration,
+        state: EndState,
+        reason: &str,
+    ) -> ShutdownWaiter {
+        let engine = self.engine();
         if !self.shut_down.swap(true, Ordering::AcqRel) {
-            sessions.auto_end(state, reason, None);
+            engine.sessions.auto_end(state, reason, None);
         }
-        sessions.shutdown(deadline.saturating_duration_since(Instant::now()))
+        ShutdownWaiter::start(engine, timeout)
     }
 
     /// Ends the sessions this process owns because the process is ending (exit, a signal,

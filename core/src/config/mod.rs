@@ -68,6 +68,7 @@ pub struct Config {
     pub export_dir: PathBuf,
     pub max_buffered_events: usize,
     pub max_buffered_bytes: usize,
+    pub max_field_bytes: usize,
     pub request_timeout: Duration,
     pub max_retry_time: Duration,
     pub retry_initial_backoff: Duration,
@@ -94,6 +95,7 @@ impl Default for Config {
             export_dir: PathBuf::from(DEFAULT_EXPORT_DIR),
             max_buffered_events: 131_072,
             max_buffered_bytes: 64 * 1024 * 1024,
+            max_field_bytes: 64 * 1024 * 1024,
             request_timeout: Duration::from_secs(10),
             max_retry_time: Duration::from_secs(60),
             retry_initial_backoff: Duration::from_millis(100),
@@ -179,6 +181,7 @@ impl Config {
             ("max_queue_size", self.max_queue_size == 0),
             ("max_buffered_events", self.max_buffered_events == 0),
             ("max_buffered_bytes", self.max_buffered_bytes == 0),
+            ("max_field_bytes", self.max_field_bytes == 0),
             ("max_wait_time", self.max_wait_time.is_zero()),
             ("request_timeout", self.request_timeout.is_zero()),
             (

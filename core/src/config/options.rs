@@ -222,7 +222,7 @@ macro_rules! option {
 }
 
 /// Every option, in the order the docs list them.
-pub static OPTIONS: [OptionSpec; 21] = [
+pub static OPTIONS: [OptionSpec; 22] = [
     option!(
         api_key,
         "apiKey",
@@ -350,6 +350,15 @@ pub static OPTIONS: [OptionSpec; 21] = [
         Count,
         false,
         "Bound on the estimated size of those events."
+    ),
+    option!(
+        max_field_bytes,
+        "maxFieldBytes",
+        "AGENTOPS_MAX_FIELD_BYTES",
+        Bytes,
+        Count,
+        false,
+        "A payload or text field longer than this is cut, with a marker saying how much; fields are also cut so that one event fits the buffer."
     ),
     option!(
         request_timeout,

@@ -28,6 +28,19 @@ pub mod placeholder {
     pub const NON_SERIALIZABLE_FORMAT: &str = "<<non-serializable: {type_name}>>";
     /// Nesting deeper than a binding's depth bound.
     pub const NESTED_TOO_DEEPLY: &str = "<<serialization-error: nested too deeply>>";
+
+    /// `"<<circular reference: TypeName>>"`: a container met again inside itself.
+    pub fn circular(type_name: &str) -> String {
+        format!("<<circular reference: {type_name}>>")
+    }
+
+    /// What stands for the values not converted once a conversion's work bound is reached.
+    pub const TOO_MANY_VALUES: &str = "<<truncated: too many values to convert>>";
+
+    /// Appended to a field that was cut: `"<<truncated: 20971520 of 73400320 bytes cut>>"`.
+    pub fn truncated(cut: usize, total: usize) -> String {
+        format!("<<truncated: {cut} of {total} bytes cut>>")
+    }
 }
 
 /// A payload: 16 bytes plus one allocation. The `Value` is boxed because it is 72 bytes
@@ -70,6 +83,48 @@ impl Json {
         }
     }
 
+    /// As [`Json::encode`], keeping at most `max_bytes` of the text in memory: a longer value
+    /// becomes a string of its first bytes and the truncation marker (the serializer still
+    /// runs to the end, to count what was cut). Returns the bytes cut, if any.
+    pub fn encode_bounded<T: Serialize + ?Sized>(
+        value: &T,
+        max_bytes: usize,
+    ) -> (Json, Option<usize>) {
+        let mut kept = Vec::new();
+        let mut writer = BoundedWriter {
+            kept: &mut kept,
+            limit: max_bytes,
+            total: 0,
+        };
+        if let Err(err) = serde_json::to_writer(&mut writer, value) {
+            let text = placeholder::serialization_error(err);
+            return (Json::from(Value::String(text)), None);
+        }
+        let total = writer.total;
+        if total <= max_bytes {
+            return (Json(Repr::Text(text_of(&kept))), None);
+        }
+        let (text, cut) = truncated_text(&kept, total, max_bytes);
+        (Json(Repr::Text(text)), Some(cut))
+    }
+
+    /// Cuts the payload to about `max_bytes` of JSON: it becomes a string of its first bytes
+    /// (a string payload: of its first characters) and the truncation marker. Returns the
+    /// bytes cut, or `None` if it already fit.
+    pub fn truncate(&mut self, max_bytes: usize) -> Option<usize> {
+        let text: Box<str> = match &self.0 {
+            Repr::Text(text) if text.len() <= max_bytes => return None,
+            Repr::Text(text) => text.clone(),
+            Repr::Value(v) => serde_json::to_string(&**v).ok()?.into_boxed_str(),
+        };
+        if text.len() <= max_bytes {
+            return None;
+        }
+        let (cut_text, cut) = truncated_text(text.as_bytes(), text.len(), max_bytes);
+        self.0 = Repr::Text(cut_text);
+        Some(cut)
+    }
+
     /// Wraps JSON text produced elsewhere (a C caller's, a JS `JSON.stringify`), checking
     /// that it is one valid JSON value.
     pub fn from_text(text: String) -> Result<Json, serde_json::Error> {
@@ -103,6 +158,73 @@ impl Json {
             Repr::Text(text) => text.len(),
         }
     }
+}
+
+/// Keeps the first `limit` bytes written and counts them all.
+struct BoundedWriter<'a> {
+    kept: &'a mut Vec<u8>,
+    limit: usize,
+    total: usize,
+}
+
+impl std::io::Write for BoundedWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.total += data.len();
+        let room = self.limit.saturating_sub(self.kept.len());
+        self.kept.extend_from_slice(&data[..room.min(data.len())]);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The longest prefix of `bytes`, at most `max` long, that is whole UTF-8 characters.
+fn prefix_str(bytes: &[u8], max: usize) -> &str {
+    let bytes = &bytes[..max.min(bytes.len())];
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // Cut inside a character: keep what is valid before it.
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+    }
+}
+
+/// A JSON string standing for a cut value of `total` bytes of JSON, whose first bytes are
+/// `text`: the start of its text (for a string value, of its characters) followed by the
+/// marker, about `max_bytes` long in all. Returns it with the bytes of the text cut.
+fn truncated_text(text: &[u8], total: usize, max_bytes: usize) -> (Box<str>, usize) {
+    let longest_marker = placeholder::truncated(total, total).len();
+    let mut room = max_bytes.saturating_sub(longest_marker + 2);
+    loop {
+        let prefix = prefix_str(text, room);
+        let cut = total - prefix.len();
+        let start = match prefix.strip_prefix('"') {
+            Some(rest) => decoded_string_start(rest),
+            None => prefix.to_owned(),
+        };
+        let marked = format!("{start}{}", placeholder::truncated(cut, total));
+        let json = serde_json::to_string(&marked).unwrap_or_default();
+        // Escaping lengthens the text; keep less until it fits.
+        if json.len() <= max_bytes || room == 0 {
+            return (json.into_boxed_str(), cut);
+        }
+        room = room.saturating_sub(json.len() - max_bytes);
+    }
+}
+
+/// The characters of a JSON string whose text was cut (`rest` follows its opening quote):
+/// the longest start that still decodes (a cut may fall inside an escape sequence).
+fn decoded_string_start(rest: &str) -> String {
+    let mut end = rest.len();
+    for _ in 0..8 {
+        let candidate = format!("\"{}\"", &rest[..end]);
+        if let Ok(decoded) = serde_json::from_str::<String>(&candidate) {
+            return decoded;
+        }
+        end = rest[..end].char_indices().next_back().map_or(0, |(i, _)| i);
+    }
+    String::new()
 }
 
 /// serde_json writes UTF-8 only, so the check always passes; it is cheap and keeps this
@@ -191,6 +313,40 @@ mod tests {
             r#"{"a":1,"b":"hello"}"#
         );
         assert_eq!(encoded, value);
+    }
+
+    #[test]
+    fn long_payloads_are_cut_to_a_marked_string_that_says_how_much_was_cut() {
+        let long = "é".repeat(1000); // 2000 bytes of text, 2002 of JSON
+        let (json, cut) = Json::encode_bounded(&long, 500);
+        let Value::String(s) = json.to_value() else {
+            panic!("a cut value becomes a string")
+        };
+        assert!(
+            s.starts_with("éé") && !s.starts_with('"'),
+            "a string keeps its characters"
+        );
+        assert!(s.ends_with(&format!(
+            "<<truncated: {} of 2002 bytes cut>>",
+            cut.unwrap()
+        )));
+        assert!(json.estimated_size() <= 500);
+
+        let mut object = Json::from(json!({"text": "a\\b\"c".repeat(300), "n": 1}));
+        let total = serde_json::to_string(&object).unwrap().len();
+        let cut = object.truncate(200).unwrap();
+        let Value::String(s) = object.to_value() else {
+            panic!("a cut object becomes a string")
+        };
+        assert!(s.starts_with("{\"text\":") && s.ends_with(&format!("of {total} bytes cut>>")));
+        assert!(cut >= total - 200 && cut < total);
+        assert!(
+            object.estimated_size() <= 200,
+            "escaping never takes it past the bound"
+        );
+        let mut small = Json::encode(&"ok");
+        assert_eq!(small.truncate(200), None);
+        assert_eq!(small.to_value(), json!("ok"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Events are plain owned data. Building one costs an id (a thread-local RNG, ~16 ns) and a
 //! clock read; serialising it is the exporter's job, on the uploader thread.
 
+mod fit;
 pub mod id;
 pub mod json;
 pub mod names;
@@ -12,6 +13,8 @@ pub mod time;
 use std::borrow::Cow;
 
 use uuid::Uuid;
+
+pub use fit::Cut;
 
 use crate::error::{Error, ErrorKind, Result};
 use json::Json;
@@ -187,6 +190,8 @@ pub struct Event {
     pub end_timestamp: Option<Timestamp>,
     pub agent_id: Option<Uuid>,
     pub kind: EventKind,
+    /// What a binding cut from the payloads while converting them (counted in stats).
+    pub truncated: Cut,
 }
 
 impl Event {
@@ -200,6 +205,7 @@ impl Event {
             end_timestamp: None,
             agent_id: None,
             kind,
+            truncated: Cut::default(),
         }
     }
 

@@ -6,6 +6,7 @@
 //!   record through — the only list of sessions there is.
 //! - `report.rs`: what a session amounts to, and the agentops 0.3 texts about it.
 
+mod ending;
 mod registry;
 mod report;
 
@@ -20,6 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EndState, Event, time::Timestamp};
 use crate::export::SessionRecord;
 use crate::uploader::{SessionState, SessionStatus};
+pub use ending::{EndAllWaiter, EndWaiter};
 pub(crate) use registry::Sessions;
 pub use registry::StartOptions;
 pub use report::{EndReport, EventCounts, Replay, SessionStats};
@@ -128,6 +130,17 @@ impl Session {
         format!("https://app.agentops.ai/drilldown?session_id={}", self.id())
     }
 
+    /// How long ending the session waits by default (`session_end_timeout`).
+    pub fn end_timeout(&self) -> Duration {
+        self.sessions.session_end_timeout()
+    }
+
+    /// The bound on one payload or text field (`max_field_bytes`), for bindings that
+    /// convert payloads themselves.
+    pub fn max_field_bytes(&self) -> usize {
+        self.sessions.max_field_bytes()
+    }
+
     /// The JSONL file the session is written to (file exporter only).
     pub fn export_path(&self) -> Option<PathBuf> {
         self.sessions.export_path(&self.id())
@@ -153,6 +166,11 @@ impl Session {
 
     /// As [`Session::record`], for an event already on the heap.
     pub fn record_boxed(&self, mut event: Box<Event>) -> Result<()> {
+        let uploader = self.sessions.uploader();
+        if uploader.is_shut_down() {
+            // The process is exiting: counted (and logged once), whatever the session's state.
+            return Err(uploader.refuse_after_shutdown());
+        }
         match self.status() {
             SessionStatus::Ended => {
                 return Err(Error::new(ErrorKind::SessionEnded, "the session has ended"));
@@ -167,7 +185,7 @@ impl Session {
         }
         event.stamp_end();
         let category = event.kind.category();
-        self.sessions.uploader().submit(&self.data.state, event)?;
+        uploader.submit(&self.data.state, event)?;
         self.data.counts[category as usize].fetch_add(1, Relaxed);
         Ok(())
     }
@@ -259,61 +277,5 @@ impl Session {
             duration: Duration::from_micros(micros),
             token_cost: self.token_cost(),
         }
-    }
-
-    /// Ends the session: its pending events, then the final update, are sent. Waits at
-    /// most `session_end_timeout` for that (the uploader keeps going afterwards). A second
-    /// call is a `SessionEnded` error and sends nothing.
-    pub fn end(&self, state: EndState, reason: Option<String>) -> Result<EndReport> {
-        let timeout = self.sessions.session_end_timeout();
-        self.end_within(state, reason, Some(timeout))
-    }
-
-    /// As [`Session::end`] with an end state given as text (`"Success"`, `"Fail"`,
-    /// `"Indeterminate"`, any case). Any other text is an `InvalidArgument` error with
-    /// agentops 0.3's warning, and the session stays open.
-    pub fn end_named(&self, state: &str, reason: Option<String>) -> Result<EndReport> {
-        self.end(EndState::from_user(state)?, reason)
-    }
-
-    /// As [`Session::end`], waiting at most `wait` (`None`: queue the end and return).
-    pub fn end_within(
-        &self,
-        state: EndState,
-        reason: Option<String>,
-        wait: Option<Duration>,
-    ) -> Result<EndReport> {
-        let previous = self.data.state.mark_ended();
-        if previous == SessionStatus::Ended {
-            return Err(Error::new(
-                ErrorKind::SessionEnded,
-                "the session has already ended",
-            ));
-        }
-        let record = {
-            let mut meta = self.data.meta();
-            meta.end_state = state;
-            meta.end_state_reason = reason.clone();
-            meta.end_timestamp = Some(Timestamp::now());
-            self.data.record_from(&meta)
-        };
-        self.sessions.forget(&self.data);
-        // A refused session has nothing to deliver; the end only lets the worker forget it.
-        let wait = wait.filter(|_| previous != SessionStatus::Refused);
-        let delivery = self
-            .sessions
-            .uploader()
-            .end_session(&self.data.state, record, wait);
-        Ok(EndReport {
-            session_id: self.id(),
-            end_state: state,
-            end_state_reason: reason,
-            stats: SessionStats {
-                token_cost: delivery.token_cost.or_else(|| self.token_cost()),
-                ..self.stats()
-            },
-            delivered: delivery.delivered,
-            replay: self.replay(),
-        })
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
-use super::{EndReport, Session, SessionData, SessionMeta, merge_tags};
+use super::{EndAllWaiter, Session, SessionData, SessionMeta, merge_tags};
 use crate::config::{Config, ExporterKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EndState, time::Timestamp};
@@ -32,6 +32,7 @@ struct Settings {
     session_end_timeout: Duration,
     skip_auto_end_session: bool,
     export_dir: Option<PathBuf>,
+    max_field_bytes: usize,
 }
 
 pub(crate) struct Sessions {
@@ -50,6 +51,7 @@ impl Settings {
             session_end_timeout: config.session_end_timeout,
             skip_auto_end_session: config.skip_auto_end_session,
             export_dir: (exporter_kind == ExporterKind::File).then(|| config.export_dir.clone()),
+            max_field_bytes: config.max_field_bytes,
         }
     }
 }
@@ -84,6 +86,10 @@ impl Sessions {
     /// ending, `skip_auto_end_session`) without restarting the uploader.
     pub fn update_settings(&self, config: &Config, exporter_kind: ExporterKind) {
         *locked(&self.settings) = Settings::of(config, exporter_kind);
+    }
+
+    pub fn max_field_bytes(&self) -> usize {
+        locked(&self.settings).max_field_bytes
     }
 
     pub fn session_end_timeout(&self) -> Duration {
@@ -223,27 +229,25 @@ impl Sessions {
         agent_id
     }
 
-    /// Ends every open session, waiting at most `timeout` in total for their delivery.
+    /// Ends every open session; the waiter gives their reports once everything is
+    /// delivered or `timeout` is over.
     pub fn end_all(
         self: &Arc<Self>,
         state: EndState,
         reason: Option<String>,
         timeout: Duration,
-    ) -> Vec<EndReport> {
-        let sessions = self.list();
-        let mut reports: Vec<EndReport> = sessions
-            .iter()
-            .filter_map(|s| s.end_within(state, reason.clone(), None).ok())
+    ) -> EndAllWaiter {
+        let ended: Vec<Session> = self
+            .list()
+            .into_iter()
+            .filter(|s| s.end_within(state, reason.clone(), None).is_ok())
             .collect();
-        if reports.is_empty() {
-            return reports;
+        EndAllWaiter {
+            ended,
+            state,
+            reason,
+            flushed: self.uploader.flush_waiter(timeout),
         }
-        let delivered = self.uploader.flush(timeout);
-        for (report, session) in reports.iter_mut().zip(&sessions) {
-            report.delivered = delivered && !session.data.state.lost_events();
-            report.stats.token_cost = session.token_cost();
-        }
-        reports
     }
 
     /// Ends the sessions this process owns because the process is ending (exit, a signal,
@@ -272,10 +276,6 @@ impl Sessions {
             self.uploader.flush(wait);
         }
         owned.len()
-    }
-
-    pub fn flush(&self, timeout: Duration) -> bool {
-        self.uploader.flush(timeout)
     }
 
     pub fn shutdown(&self, timeout: Duration) -> ShutdownReport {

@@ -13,6 +13,7 @@ mod retry;
 mod session_queue;
 mod state;
 pub mod stats;
+mod waiter;
 mod wake;
 mod worker;
 
@@ -31,6 +32,7 @@ use pipeline::Pipeline;
 use protocol::Control;
 pub use state::{SessionState, SessionStatus};
 pub use stats::{DropReason, Stats};
+pub use waiter::Waiter;
 
 /// What `shutdown` achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,14 +159,14 @@ impl Uploader {
         self.pipeline().control(create, None);
     }
 
-    /// Sends the session's pending events, then its final update. Waits at most `wait`
-    /// for that (`None`: queues the end and returns at once).
+    /// Sends the session's pending events, then its final update; the waiter answers
+    /// whether that was delivered within `wait` (`None`: queues the end, answers at once).
     pub fn end_session(
         &self,
         session: &SessionState,
         record: SessionRecord,
         wait: Option<Duration>,
-    ) -> EndDelivery {
+    ) -> Waiter<EndDelivery> {
         let pipeline = self.pipeline();
         let key = session.key;
         let Some(wait) = wait else {
@@ -175,7 +177,7 @@ impl Uploader {
                 reply: None,
             };
             pipeline.control(end, Some(deadline));
-            return EndDelivery::default();
+            return Waiter::new(None, Instant::now(), EndDelivery::default());
         };
         let deadline = Instant::now() + wait;
         let (reply, answer) = bounded(1);
@@ -184,16 +186,24 @@ impl Uploader {
             record,
             reply: Some(reply),
         };
-        if !pipeline.control(end, Some(deadline)) {
-            return EndDelivery::default();
-        }
-        answer.recv_deadline(deadline).unwrap_or_default()
+        let sent = pipeline.control(end, Some(deadline));
+        Waiter::new(sent.then_some(answer), deadline, EndDelivery::default())
     }
 
     /// Waits until everything submitted so far is delivered, at most `timeout`. `true`
     /// only if all of it was delivered.
     pub fn flush(&self, timeout: Duration) -> bool {
+        self.flush_waiter(timeout).wait()
+    }
+
+    /// As [`Uploader::flush`], to be waited for in slices.
+    pub fn flush_waiter(&self, timeout: Duration) -> Waiter<bool> {
         self.pipeline().flush(timeout)
+    }
+
+    /// Counts (and refuses) an event recorded after the shutdown.
+    pub fn refuse_after_shutdown(&self) -> Error {
+        self.pipeline().refuse(DropReason::AfterShutdown)
     }
 
     /// Delivers what it can within `timeout`, then stops the worker. Idempotent; never

@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Sender, TrySendError, bounded};
 
-use super::ShutdownReport;
 use super::protocol::{Control, Message};
 use super::stats::{Counters, DropReason, Reservation, Stats};
 use super::wake::Wake;
 use super::worker::{Shared, Worker};
+use super::{ShutdownReport, Waiter};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::Event;
@@ -29,6 +29,7 @@ pub(super) struct Pipeline {
     shared: Arc<Shared>,
     max_events: u64,
     max_bytes: u64,
+    max_field_bytes: usize,
     closed: AtomicBool,
     worker: Mutex<Option<JoinHandle<()>>>,
     /// The shutdown's result, once it ran (later calls return it).
@@ -59,6 +60,7 @@ impl Pipeline {
             shared,
             max_events: config.max_buffered_events as u64,
             max_bytes: config.max_buffered_bytes as u64,
+            max_field_bytes: config.max_field_bytes,
             closed: AtomicBool::new(false),
             worker: Mutex::new(Some(handle)),
             report: Mutex::new(None),
@@ -79,14 +81,19 @@ impl Pipeline {
 
     /// The hot path. Never blocks; an event that cannot be taken is dropped and counted.
     #[inline]
-    pub fn submit(&self, session: u64, event: Box<Event>) -> Result<()> {
+    pub fn submit(&self, session: u64, mut event: Box<Event>) -> Result<()> {
         if self.has_failed() {
             return Err(self.refuse(DropReason::UploaderFailed));
         }
         if self.is_closed() {
             return Err(self.refuse(DropReason::AfterShutdown));
         }
-        let bytes = (event.estimated_size() as u64).min(u32::MAX as u64);
+        let mut bytes = event.estimated_size() as u64;
+        if bytes > self.max_bytes.min(self.max_field_bytes as u64) {
+            bytes = self.fit(&mut event)?;
+        } else if event.truncated.fields > 0 {
+            self.counters().count_cut(event.truncated);
+        }
         let queued = match self
             .counters()
             .try_reserve(bytes, self.max_events, self.max_bytes)
@@ -119,7 +126,21 @@ impl Pipeline {
         }
     }
 
-    fn refuse(&self, reason: DropReason) -> Error {
+    /// Cuts an event's fields to `max_field_bytes`, and to fit the buffer on its own; its
+    /// size afterwards. An event that still cannot fit is dropped and counted.
+    #[cold]
+    fn fit(&self, event: &mut Event) -> Result<u64> {
+        let mut cut = event.fit(self.max_field_bytes, self.max_bytes as usize);
+        cut.add(event.truncated);
+        self.counters().count_cut(cut);
+        let bytes = event.estimated_size() as u64;
+        if bytes > self.max_bytes {
+            return Err(self.refuse(DropReason::EventTooLarge));
+        }
+        Ok(bytes)
+    }
+
+    pub fn refuse(&self, reason: DropReason) -> Error {
         self.counters().count_drop(reason, 1);
         refusal(reason)
     }
@@ -145,15 +166,13 @@ impl Pipeline {
         self.counters().snapshot()
     }
 
-    /// Waits until everything recorded before the call is delivered, at most `timeout`.
-    /// `true` only if all of it was delivered (none dropped).
-    pub fn flush(&self, timeout: Duration) -> bool {
+    /// Asks for everything recorded before the call to be delivered within `timeout`; the
+    /// waiter answers `true` only if all of it was (none dropped).
+    pub fn flush(&self, timeout: Duration) -> Waiter<bool> {
         let deadline = Instant::now() + timeout;
         let (reply, answer) = bounded(1);
-        if !self.control(Control::Flush { deadline, reply }, Some(deadline)) {
-            return false;
-        }
-        answer.recv_deadline(deadline).unwrap_or(false)
+        let sent = self.control(Control::Flush { deadline, reply }, Some(deadline));
+        Waiter::new(sent.then_some(answer), deadline, false)
     }
 
     /// Delivers what it can before `timeout`, then stops the worker. Never exceeds the
@@ -214,6 +233,10 @@ fn refusal(reason: DropReason) -> Error {
         DropReason::UploaderFailed => (
             ErrorKind::UploaderFailed,
             "the uploader thread failed; the event was dropped and counted",
+        ),
+        DropReason::EventTooLarge => (
+            ErrorKind::QueueFull,
+            "the event is larger than the whole buffer (max_buffered_bytes) even cut; dropped and counted",
         ),
         _ => (
             ErrorKind::ShutDown,

@@ -27,10 +27,13 @@ pub enum DropReason {
     ShutdownDeadline,
     /// The uploader thread failed (a bug); nothing more can be delivered.
     UploaderFailed,
+    /// Larger than the whole buffer even after its fields were cut (a tiny
+    /// `max_buffered_bytes`).
+    EventTooLarge,
 }
 
 impl DropReason {
-    pub const ALL: [DropReason; 7] = [
+    pub const ALL: [DropReason; 8] = [
         DropReason::QueueFull,
         DropReason::RetriesExhausted,
         DropReason::Rejected,
@@ -38,6 +41,7 @@ impl DropReason {
         DropReason::AfterShutdown,
         DropReason::ShutdownDeadline,
         DropReason::UploaderFailed,
+        DropReason::EventTooLarge,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,12 +53,16 @@ impl DropReason {
             DropReason::AfterShutdown => "after_shutdown",
             DropReason::ShutdownDeadline => "shutdown_deadline",
             DropReason::UploaderFailed => "uploader_failed",
+            DropReason::EventTooLarge => "event_too_large",
         }
     }
 
     /// Dropped after the buffer had accepted the event (the others never entered it).
     pub fn after_acceptance(self) -> bool {
-        !matches!(self, DropReason::QueueFull | DropReason::AfterShutdown)
+        !matches!(
+            self,
+            DropReason::QueueFull | DropReason::AfterShutdown | DropReason::EventTooLarge
+        )
     }
 }
 
@@ -70,7 +78,11 @@ pub struct Stats {
     /// Requests re-sent after a transient failure.
     pub retried: u64,
     /// Dropped events, by reason (indexed like [`DropReason::ALL`]).
-    pub dropped: [u64; 7],
+    pub dropped: [u64; 8],
+    /// Events delivered with fields cut to fit (`max_field_bytes`, or the buffer).
+    pub truncated: u64,
+    /// Bytes cut from those fields.
+    pub truncated_bytes: u64,
 }
 
 impl Stats {
@@ -130,8 +142,12 @@ pub(crate) struct Counters {
     delivered: AtomicU64,
     queued: AtomicU64,
     retried: AtomicU64,
-    dropped: [AtomicU64; 7],
-    first_drop_logged: AtomicBool,
+    dropped: [AtomicU64; 8],
+    truncated: AtomicU64,
+    truncated_bytes: AtomicU64,
+    /// The first drop of each reason is logged.
+    first_drop_logged: [AtomicBool; 8],
+    first_cut_logged: AtomicBool,
 }
 
 impl Counters {
@@ -194,14 +210,14 @@ impl Counters {
         self.retried.fetch_add(1, Relaxed);
     }
 
-    /// Counts events dropped before they entered the buffer (or after it was abandoned).
-    /// The very first drop is logged once; the rest are in stats and the shutdown summary.
+    /// Counts dropped events. The first drop of each reason is logged; the rest are in
+    /// stats and the shutdown summary.
     pub fn count_drop(&self, reason: DropReason, events: u64) {
         if events == 0 {
             return;
         }
         self.dropped[reason as usize].fetch_add(events, Relaxed);
-        if !self.first_drop_logged.swap(true, Relaxed) {
+        if !self.first_drop_logged[reason as usize].swap(true, Relaxed) {
             log::warn!(
                 "dropping events ({}): {events} so far; further drops are counted in stats and summarised at shutdown",
                 reason.as_str()
@@ -209,8 +225,23 @@ impl Counters {
         }
     }
 
+    /// Counts an event whose fields were cut; the first one is logged.
+    pub fn count_cut(&self, cut: crate::event::Cut) {
+        if cut.fields == 0 {
+            return;
+        }
+        self.truncated.fetch_add(1, Relaxed);
+        self.truncated_bytes.fetch_add(cut.bytes, Relaxed);
+        if !self.first_cut_logged.swap(true, Relaxed) {
+            log::warn!(
+                "an event's fields were cut to fit ({} bytes cut; see max_field_bytes); further cuts are counted in stats (truncated)",
+                cut.bytes
+            );
+        }
+    }
+
     pub fn snapshot(&self) -> Stats {
-        let mut dropped = [0; 7];
+        let mut dropped = [0; 8];
         for (slot, counter) in dropped.iter_mut().zip(&self.dropped) {
             *slot = counter.load(Relaxed);
         }
@@ -225,6 +256,8 @@ impl Counters {
             queued_bytes,
             retried: self.retried.load(Relaxed),
             dropped,
+            truncated: self.truncated.load(Relaxed),
+            truncated_bytes: self.truncated_bytes.load(Relaxed),
         }
     }
 }

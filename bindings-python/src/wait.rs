@@ -1,0 +1,25 @@
+//! Waiting without deafening Python: a wait for the uploader (a flush, a session's end, the
+//! exit) runs in slices with the GIL released, and between slices Python's signal handlers
+//! run (on the main thread; elsewhere this is a no-op). A Ctrl-C or a SIGTERM is handled
+//! within a slice, and the exception a handler raises ends the wait.
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+
+/// How long a slice is: the longest a signal handler waits to run.
+const SLICE: Duration = Duration::from_millis(50);
+
+/// Calls `poll(slice)` without the GIL until it gives an answer, running signal handlers
+/// between calls.
+pub fn interruptibly<T: Send>(
+    py: Python<'_>,
+    mut poll: impl FnMut(Duration) -> Option<T> + Send,
+) -> PyResult<T> {
+    loop {
+        if let Some(answer) = py.detach(|| poll(SLICE)) {
+            return Ok(answer);
+        }
+        py.check_signals()?;
+    }
+}

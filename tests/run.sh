@@ -2,9 +2,10 @@
 # Runs every test of the project:
 #   1. the Rust workspace: the core against the mock backend, and the generated docs
 #      (cargo test); the Rust example, offline;
-#   2. the Python package: built and installed (`pip install .`) into a test venv, then its
-#      pytest suite, the mock backend's own tests, and the stub check of the native module.
-# Needs Rust and Python >= 3.10 with venv; everything else is installed into the venv.
+#   2. the Python package: one abi3 wheel, installed into a venv per interpreter (default:
+#      python3 in .venv; AGENTOPS_TEST_PYTHONS="py1 py2" for several), then its pytest suite,
+#      the mock backend's own tests, the stub check of the native module and mypy.
+# Needs Rust and Python >= 3.10 with venv; everything else is installed into the venvs.
 #
 #   bash tests/run.sh
 set -euo pipefail
@@ -23,19 +24,31 @@ AGENTOPS_EXPORT_DIR=$EXAMPLE_DIR cargo run -q --example quickstart | tee "$LOG"
 grep -q "Session recorded to $EXAMPLE_DIR/" "$LOG" && ls "$EXAMPLE_DIR"/*.jsonl >/dev/null
 rm -rf "$EXAMPLE_DIR"
 
-VENV=${AGENTOPS_TEST_VENV:-.venv}
-[[ -x $VENV/bin/python ]] || "${PYTHON:-python3}" -m venv "$VENV"
-echo "== pip install .[test] (into $VENV)"
-"$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q ".[test]"
-
-echo "== pytest"
-"$VENV/bin/python" -m pytest -q -p no:cacheprovider tests/mock_backend tests/python 2>&1 | tee "$LOG"
-py_passed=$(grep -Eo '[0-9]+ passed' "$LOG" | tail -1 | grep -Eo '[0-9]+')
-
-echo "== stubs and types: mypy.stubtest agentops._native, mypy bindings-python/python/agentops"
-"$VENV/bin/python" -m mypy.stubtest agentops._native
-"$VENV/bin/python" -m mypy bindings-python/python/agentops
+# One abi3 wheel, built once in .venv (the default interpreter's venv), installed into a venv
+# per interpreter of AGENTOPS_TEST_PYTHONS (CI: the oldest and the newest supported Python).
+"${PYTHON:-python3}" -m venv .venv 2>/dev/null || [[ -x .venv/bin/python ]]
+.venv/bin/python -m pip install -q --upgrade pip
+echo "== building the wheel (abi3, once)"
+rm -rf target/test-wheel
+.venv/bin/python -m pip wheel -q --no-deps -w target/test-wheel .
+WHEEL=$(ls target/test-wheel/agentops-*.whl)
+py_passed=0
+for py in ${AGENTOPS_TEST_PYTHONS:-.venv/bin/python}; do
+  version=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+  venv=.venv
+  if [[ $py != .venv/bin/python ]]; then
+    venv=.venv-$version
+    [[ -x $venv/bin/python ]] || "$py" -m venv "$venv"
+    "$venv/bin/python" -m pip install -q --upgrade pip
+  fi
+  echo "== Python $version: install the wheel with its test extras (into $venv), pytest, stubs and types"
+  "$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$WHEEL"
+  "$venv/bin/python" -m pip install -q "$WHEEL[test]"
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/mock_backend tests/python 2>&1 | tee "$LOG"
+  py_passed=$((py_passed + $(grep -Eo '[0-9]+ passed' "$LOG" | tail -1 | grep -Eo '[0-9]+')))
+  "$venv/bin/python" -m mypy.stubtest agentops._native
+  "$venv/bin/python" -m mypy bindings-python/python/agentops
+done
 
 # Every step above stops the script on failure, so reaching here means none failed.
 echo "tests: $((rust_passed + py_passed)) passed, 0 failed"

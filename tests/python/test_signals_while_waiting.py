@@ -26,6 +26,21 @@ def signal_and_time(proc, signum, *, again_after=None):
     return time.monotonic() - began
 
 
+def spawn_sleeping_agent(mock, shutdown_timeout):
+    """An agent whose batch hangs at the backend while its main thread sleeps."""
+    return spawn(
+        mock,
+        f"""
+        agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50, shutdown_timeout={shutdown_timeout},
+                      request_timeout=100)
+        agentops.record(ActionEvent(action_type="a"))
+        time.sleep(0.3)
+        print("ready", flush=True)
+        time.sleep(60)
+        """,
+    )
+
+
 def test_sigterm_during_a_long_flush_exits_within_the_shutdown_bound(mock):
     mock.script("/v2/create_events", HANG)
     proc = spawn(
@@ -65,16 +80,7 @@ def test_sigterm_during_end_session_exits_within_the_shutdown_bound(mock):
 
 def test_sigint_while_sleeping_ends_and_exits_within_one_shutdown_bound(mock):
     mock.script("/v2/create_events", HANG)
-    proc = spawn(
-        mock,
-        """
-        agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50, shutdown_timeout=4, request_timeout=100)
-        agentops.record(ActionEvent(action_type="a"))
-        time.sleep(0.3)
-        print("ready", flush=True)
-        time.sleep(60)
-        """,
-    )
+    proc = spawn_sleeping_agent(mock, shutdown_timeout=4)
     wait_ready(proc)
     took = signal_and_time(proc, signal.SIGINT)
     assert proc.returncode != 0
@@ -84,16 +90,7 @@ def test_sigint_while_sleeping_ends_and_exits_within_one_shutdown_bound(mock):
 
 def test_a_second_sigint_during_the_exit_delivery_exits_at_once(mock):
     mock.script("/v2/create_events", HANG)
-    proc = spawn(
-        mock,
-        """
-        agentops.init(api_key=KEY, endpoint=URL, max_wait_time=50, shutdown_timeout=30, request_timeout=100)
-        agentops.record(ActionEvent(action_type="a"))
-        time.sleep(0.3)
-        print("ready", flush=True)
-        time.sleep(60)
-        """,
-    )
+    proc = spawn_sleeping_agent(mock, shutdown_timeout=30)
     wait_ready(proc)
     took = signal_and_time(proc, signal.SIGINT, again_after=1.0)
     assert proc.returncode == -signal.SIGINT

@@ -4,7 +4,9 @@
 use std::mem::ManuallyDrop;
 use std::time::Duration;
 
-use agentops_core::{Client, Config, DropReason, EndState, ShutdownReport, StartOptions, Stats};
+use agentops_core::{
+    Client, Config, DropReason, EndState, ErrorKind, ShutdownReport, StartOptions, Stats,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -138,12 +140,9 @@ impl PyClient {
     /// several open, logs a warning and records nothing; after the shutdown (the process
     /// is exiting) counts it as dropped. Never raises.
     pub(crate) fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) {
-        if self.inner.is_shut_down() {
-            self.inner.refuse_after_shutdown();
-            return;
-        }
-        match self.inner.only_session() {
+        match self.inner.session_for_record() {
             Ok(session) => record_into(py, &session, event),
+            Err(err) if err.kind() == ErrorKind::ShutDown => {} // counted and logged by the core
             Err(err) => log::warn!("Could not record event - {}", err.message()),
         }
     }
@@ -207,7 +206,7 @@ impl PyClient {
             return Ok(0);
         };
         let waiter = self.inner.end_all_sessions_waiter(state, end_state_reason);
-        interruptibly(py, |slice| waiter.poll(slice))?;
+        interruptibly(py, &waiter)?;
         Ok(waiter.count())
     }
 
@@ -218,7 +217,7 @@ impl PyClient {
     fn flush(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
         let timeout = self.timeout_or(timeout, self.config().shutdown_timeout)?;
         let waiter = self.inner.flush_waiter(timeout);
-        interruptibly(py, |slice| waiter.poll(slice))
+        interruptibly(py, &waiter)
     }
 
     /// Ends open sessions as Indeterminate ("N/A (process exited without calling
@@ -233,7 +232,7 @@ impl PyClient {
             EndState::Indeterminate,
             agentops_core::EXIT_REASON,
         );
-        let report = interruptibly(py, |slice| waiter.poll(slice))?;
+        let report = interruptibly(py, &waiter)?;
         report_dict(py, &report)
     }
 
@@ -252,7 +251,7 @@ impl PyClient {
         let waiter = self
             .inner
             .shutdown_waiter(timeout, state, &end_state_reason);
-        let report = interruptibly(py, |slice| waiter.poll(slice))?;
+        let report = interruptibly(py, &waiter)?;
         report_dict(py, &report)
     }
 
@@ -279,7 +278,7 @@ impl PyClient {
         let ended = self.inner.auto_end_sessions(state, &end_state_reason, None);
         if ended > 0 {
             let waiter = self.inner.flush_waiter(timeout);
-            interruptibly(py, |slice| waiter.poll(slice))?;
+            interruptibly(py, &waiter)?;
         }
         Ok(ended)
     }

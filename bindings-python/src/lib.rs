@@ -21,7 +21,7 @@ use pyo3::prelude::*;
 /// `agentops.serialization.safe_serialize`).
 #[pyfunction]
 fn to_json(obj: &Bound<'_, PyAny>) -> String {
-    convert::to_json_text(obj)
+    convert::Conversion::default().to_json_text(obj)
 }
 
 /// The `AGENTOPS_*` variable names of the core's option table.

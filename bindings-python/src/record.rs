@@ -14,7 +14,7 @@ use agentops_core::{
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::convert;
+use crate::convert::Conversion;
 use crate::events::{Kind, PyActionEvent, PyErrorEvent, PyEvent, PyLlmEvent, PyToolEvent};
 use crate::util::{display, opt_text, str_of, tags_from, type_name, uuid_from};
 
@@ -22,6 +22,8 @@ use crate::util::{display, opt_text, str_of, tags_from, type_name, uuid_from};
 struct Payloads<'py> {
     py: Python<'py>,
     max_bytes: usize,
+    /// One conversion for all of them: its work bound is per event.
+    conversion: Conversion,
     cut: Cell<Cut>,
 }
 
@@ -30,6 +32,7 @@ impl<'py> Payloads<'py> {
         Payloads {
             py,
             max_bytes: session.max_field_bytes(),
+            conversion: Conversion::default(),
             cut: Cell::new(Cut::default()),
         }
     }
@@ -39,7 +42,7 @@ impl<'py> Payloads<'py> {
         if obj.is_none() {
             return None;
         }
-        let (json, cut) = convert::to_json(obj, self.max_bytes);
+        let (json, cut) = self.conversion.to_json(obj, self.max_bytes);
         if let Some(bytes) = cut {
             let mut total = self.cut.get();
             total.add(Cut {
@@ -60,7 +63,7 @@ impl<'py> Payloads<'py> {
         if let Ok(s) = obj.cast::<PyString>() {
             return Some(str_of(s).into_owned());
         }
-        Some(convert::to_json_text(obj))
+        Some(self.conversion.to_json_text(obj))
     }
 }
 

@@ -69,7 +69,7 @@ impl PySession {
         wait: Option<std::time::Duration>,
     ) -> PyResult<Option<EndReport>> {
         match self.inner.end_waiter(state, reason, wait) {
-            Ok(waiter) => interruptibly(py, |slice| waiter.poll(slice)).map(Some),
+            Ok(waiter) => interruptibly(py, &waiter).map(Some),
             Err(err) if err.kind() == ErrorKind::SessionEnded => {
                 log::debug!("session {} has already ended", self.inner.id());
                 Ok(None)

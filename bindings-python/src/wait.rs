@@ -5,19 +5,20 @@
 
 use std::time::Duration;
 
+use agentops_core::Wait;
 use pyo3::prelude::*;
 
 /// How long a slice is: the longest a signal handler waits to run.
 const SLICE: Duration = Duration::from_millis(50);
 
-/// Calls `poll(slice)` without the GIL until it gives an answer, running signal handlers
-/// between calls.
-pub fn interruptibly<T: Send>(
-    py: Python<'_>,
-    mut poll: impl FnMut(Duration) -> Option<T> + Send,
-) -> PyResult<T> {
+/// Waits for `waiter` in slices without the GIL, running signal handlers between them.
+pub fn interruptibly<W>(py: Python<'_>, waiter: &W) -> PyResult<W::Answer>
+where
+    W: Wait + Sync,
+    W::Answer: Send,
+{
     loop {
-        if let Some(answer) = py.detach(|| poll(SLICE)) {
+        if let Some(answer) = py.detach(|| waiter.poll(SLICE)) {
             return Ok(answer);
         }
         py.check_signals()?;

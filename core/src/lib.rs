@@ -37,4 +37,4 @@ pub use event::{
 pub use session::{
     EXIT_REASON, EndReport, EventCounts, Replay, Session, SessionStats, StartOptions,
 };
-pub use uploader::{DropReason, SessionStatus, ShutdownReport, Stats};
+pub use uploader::{DropReason, SessionStatus, ShutdownReport, Stats, Wait};

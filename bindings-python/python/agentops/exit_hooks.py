@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 import traceback
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Iterator, Optional
 
 from . import _native
 from . import client as _client
@@ -90,6 +90,14 @@ def _install_signal_handlers() -> None:
 # skip_auto_end_session, never those a forked child inherited.
 
 
+def _running_natives() -> Iterator[Any]:
+    """The native clients of this process that are not shut down yet."""
+    for c in _client.live_clients():
+        native = c._native
+        if native is not None and not native.is_shut_down:
+            yield native
+
+
 def _exit_budget(timeout: float) -> float:
     """Seconds left of the exit's one `shutdown_timeout`: a signal's ending and the exit
     hook right after it share it (an exit long after a caught Ctrl-C starts afresh)."""
@@ -104,10 +112,7 @@ def _end_sessions(state: str, reason: str, *, process_ends: bool, exiting: bool)
     """Ends this process's sessions with `state`/`reason` within each client's
     `shutdown_timeout` (shared with the exit hook when `exiting`); `process_ends`: the
     uploader is stopped too. The waits run signal handlers (see `_on_signal`)."""
-    for c in _client.live_clients():
-        native = c._native
-        if native is None or native.is_shut_down:
-            continue
+    for native in _running_natives():
         timeout = _exit_budget(native.shutdown_timeout) if exiting else native.shutdown_timeout
         try:
             if process_ends:
@@ -121,10 +126,7 @@ def _end_sessions(state: str, reason: str, *, process_ends: bool, exiting: bool)
 def _at_exit() -> None:
     global _exiting
     _exiting = True
-    for c in _client.live_clients():
-        native = c._native
-        if native is None or native.is_shut_down:
-            continue
+    for native in _running_natives():
         timeout = _exit_budget(native.shutdown_timeout)
         try:
             report = native.shutdown(timeout)
@@ -205,16 +207,12 @@ _FORK_TOKEN = _ForkToken()
 
 
 def _after_fork_in_child() -> None:
-    for c in _client.live_clients():
-        native = c._native
-        if native is None or native.is_shut_down:
-            continue
+    for native in _running_natives():
         try:
             native.after_fork_in_child()
         except Exception as e:
             logger.debug("after fork: %r", e)
-    # multiprocessing children leave through os._exit() (no atexit): run our exit step
-    # as one of multiprocessing's own exit finalizers instead.
+    # A multiprocessing child that inherited the client: see _register_multiprocessing_exit_in_child.
     mp_util = sys.modules.get("multiprocessing.util")
     if mp_util is not None:
         try:

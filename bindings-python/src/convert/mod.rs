@@ -7,8 +7,8 @@
 //! Any value converts in bounded time and memory, and never raises or panics:
 //! - a container met again inside itself (a cycle, e.g. `l.append(l)`) becomes
 //!   `"<<circular reference: TypeName>>"`; nesting deeper than [`MAX_DEPTH`] a placeholder;
-//! - one conversion visits at most [`MAX_VALUES`] values (shared sub-objects count every
-//!   time they are met); what is left becomes `"<<truncated: too many values to convert>>"`;
+//! - one conversion (all the payloads of one event) visits at most [`MAX_VALUES`] values
+//!   (shared sub-objects count every time they are met); what is left becomes `"<<truncated: too many values to convert>>"`;
 //! - it keeps at most the field bound (`max_field_bytes`) of text; a longer value becomes a
 //!   string of its start and a marker saying how many bytes were cut;
 //! - a dict that changes size while it is converted stops there, with a marked key
@@ -21,7 +21,7 @@ mod dict;
 mod fallback;
 mod numbers;
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 
 use agentops_core::Json;
 use agentops_core::event::json::placeholder;
@@ -38,12 +38,23 @@ pub const MAX_DEPTH: usize = 64;
 /// Values one conversion visits at most (about a tenth of a second of work).
 pub const MAX_VALUES: usize = 1_000_000;
 
-/// The state of one conversion: the work done and the containers being converted.
-#[derive(Default)]
+/// The state of one conversion (one event's payloads, or one value): the work done and
+/// the containers being converted.
 pub struct Conversion {
     values: Cell<usize>,
-    /// Addresses of the containers on the current path (outermost first).
-    path: RefCell<Vec<usize>>,
+    /// Addresses of the containers on the current path (outermost first), `depth` of them.
+    path: [Cell<usize>; MAX_DEPTH],
+    depth: Cell<usize>,
+}
+
+impl Default for Conversion {
+    fn default() -> Self {
+        Conversion {
+            values: Cell::new(0),
+            path: [const { Cell::new(0) }; MAX_DEPTH],
+            depth: Cell::new(0),
+        }
+    }
 }
 
 impl Conversion {
@@ -54,23 +65,51 @@ impl Conversion {
         n <= MAX_VALUES
     }
 
-    /// Enters a container; `false` if it is already on the path (a cycle).
+    /// Enters a container; `false` if it is already on the path (a cycle), or if the path
+    /// is full (callers check [`Conversion::depth`] first).
     fn enter(&self, obj: &Bound<'_, PyAny>) -> bool {
         let address = obj.as_ptr() as usize;
-        let mut path = self.path.borrow_mut();
-        if path.contains(&address) {
+        let depth = self.depth.get();
+        if self.path[..depth].iter().any(|a| a.get() == address) {
             return false;
         }
-        path.push(address);
+        let Some(slot) = self.path.get(depth) else {
+            return false;
+        };
+        slot.set(address);
+        self.depth.set(depth + 1);
         true
     }
 
     fn leave(&self) {
-        self.path.borrow_mut().pop();
+        self.depth.set(self.depth.get().saturating_sub(1));
     }
 
     fn depth(&self) -> usize {
-        self.path.borrow().len()
+        self.depth.get()
+    }
+
+    /// Converts `obj` to a payload of at most `max_bytes` of JSON. Returns the bytes cut, if
+    /// it had to be cut.
+    pub fn to_json(&self, obj: &Bound<'_, PyAny>, max_bytes: usize) -> (Json, Option<usize>) {
+        Json::encode_bounded(
+            &PyJson {
+                obj,
+                conversion: self,
+            },
+            max_bytes,
+        )
+    }
+
+    /// JSON text of any Python value (never fails; unbounded output, bounded work).
+    pub fn to_json_text(&self, obj: &Bound<'_, PyAny>) -> String {
+        serde_json::to_string(&PyJson {
+            obj,
+            conversion: self,
+        })
+        .unwrap_or_else(|e| {
+            serde_json::Value::String(placeholder::serialization_error(e)).to_string()
+        })
     }
 }
 
@@ -78,29 +117,6 @@ impl Conversion {
 pub struct PyJson<'a, 'py> {
     obj: &'a Bound<'py, PyAny>,
     conversion: &'a Conversion,
-}
-
-/// Converts `obj` to a payload of at most `max_bytes` of JSON. Returns the bytes cut, if
-/// it had to be cut.
-pub fn to_json(obj: &Bound<'_, PyAny>, max_bytes: usize) -> (Json, Option<usize>) {
-    let conversion = Conversion::default();
-    Json::encode_bounded(
-        &PyJson {
-            obj,
-            conversion: &conversion,
-        },
-        max_bytes,
-    )
-}
-
-/// JSON text of any Python value (never fails; unbounded output, bounded work).
-pub fn to_json_text(obj: &Bound<'_, PyAny>) -> String {
-    let conversion = Conversion::default();
-    serde_json::to_string(&PyJson {
-        obj,
-        conversion: &conversion,
-    })
-    .unwrap_or_else(|e| serde_json::Value::String(placeholder::serialization_error(e)).to_string())
 }
 
 /// A dict key as text: borrowed for `str` keys (the common case), `str(key)` otherwise.

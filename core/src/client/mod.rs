@@ -16,7 +16,7 @@ use crate::event::EndState;
 use crate::export::agentops_v2::wire;
 use crate::export::{AgentOpsV2Exporter, Exporter, FileExporter};
 use crate::session::{EXIT_REASON, EndAllWaiter, EndReport, Session, Sessions, StartOptions};
-use crate::uploader::{ShutdownReport, Stats, Waiter};
+use crate::uploader::{ShutdownReport, Stats, Wait, Waiter};
 pub use shutdown::ShutdownWaiter;
 
 /// One configuration and what runs for it.
@@ -179,6 +179,17 @@ impl Client {
         self.sessions_now().get(id)
     }
 
+    /// The session the single-session `record()` (agentops 0.3's `agentops.record`)
+    /// records into: the only open one. After the shutdown (the process is exiting) the
+    /// event has nowhere to go: it is counted as dropped (`after_shutdown`, the first one
+    /// logged) and this is a `ShutDown` error.
+    pub fn session_for_record(&self) -> Result<Session> {
+        if self.is_shut_down() {
+            return Err(self.sessions_now().uploader().refuse_after_shutdown());
+        }
+        self.only_session()
+    }
+
     /// The one open session, for the single-session API of agentops 0.3; an error names
     /// the problem when there are none or several.
     pub fn only_session(&self) -> Result<Session> {
@@ -215,13 +226,6 @@ impl Client {
     /// As [`Client::flush`], to be waited for in slices.
     pub fn flush_waiter(&self, timeout: Duration) -> Waiter<bool> {
         self.sessions_now().uploader().flush_waiter(timeout)
-    }
-
-    /// Counts an event recorded after the shutdown under `after_shutdown` (the first is
-    /// logged) and returns the error to report; for the single-session record path of
-    /// bindings, which has no session to record into then.
-    pub fn refuse_after_shutdown(&self) -> Error {
-        self.sessions_now().uploader().refuse_after_shutdown()
     }
 
     /// Ends open sessions as Indeterminate ([`EXIT_REASON`]; which ones: see
@@ -371,6 +375,27 @@ mod tests {
         );
         drop(session);
         assert!(weak.upgrade().is_none());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn recording_after_the_shutdown_is_a_shut_down_error_counted_as_after_shutdown() {
+        let dir = std::env::temp_dir().join(format!("agentops-after-{}", std::process::id()));
+        let config = Config {
+            exporter: Some(ExporterKind::File),
+            export_dir: dir.clone(),
+            ..Config::default()
+        };
+        let client = Client::new(config).unwrap();
+        client.start_session(StartOptions::default()).unwrap();
+        assert!(client.session_for_record().is_ok());
+        client.shutdown(Duration::from_secs(5));
+        for _ in 0..2 {
+            let err = client.session_for_record().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ShutDown);
+        }
+        let stats = client.stats();
+        assert_eq!(stats.dropped(crate::DropReason::AfterShutdown), 2);
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::uploader::{ShutdownReport, Waiter};
+use crate::uploader::{ShutdownReport, Wait, Waiter};
 
 use super::Engine;
 
@@ -30,20 +30,16 @@ impl ShutdownWaiter {
             flushed,
         }
     }
+}
 
-    /// Waits at most `up_to`: the report once the shutdown is complete (the uploader is
-    /// stopped by the deadline at the latest), `None` while it is still delivering.
-    pub fn poll(&self, up_to: Duration) -> Option<ShutdownReport> {
+impl Wait for ShutdownWaiter {
+    type Answer = ShutdownReport;
+
+    /// The report once the shutdown is complete (the uploader is stopped by the deadline
+    /// at the latest).
+    fn poll(&self, up_to: Duration) -> Option<ShutdownReport> {
         self.flushed.poll(up_to)?;
         let left = self.deadline.saturating_duration_since(Instant::now());
         Some(self.engine.sessions.shutdown(left))
-    }
-
-    pub fn wait(&self) -> ShutdownReport {
-        loop {
-            if let Some(report) = self.poll(Duration::from_secs(3600)) {
-                return report;
-            }
-        }
     }
 }

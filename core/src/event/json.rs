@@ -60,27 +60,7 @@ impl Json {
     /// non-string keys, a failing `Serialize` impl) becomes a placeholder string rather
     /// than a lost event.
     pub fn encode<T: Serialize + ?Sized>(value: &T) -> Json {
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        // Serialise into a reused buffer, then copy into one exact-size allocation:
-        // `to_string` starts every value at 128 bytes and grows it, which costs
-        // reallocations and fragments the heap under a burst.
-        let encoded = SCRATCH.with(|scratch| {
-            let mut buf = scratch.try_borrow_mut().ok()?;
-            buf.clear();
-            let text = serde_json::to_writer(&mut *buf, value).map(|()| text_of(&buf));
-            if buf.capacity() > 64 * 1024 {
-                *buf = Vec::new(); // do not keep a large payload's buffer alive
-            }
-            Some(text)
-        });
-        // `None`: re-entered from inside a Serialize impl; encode into a fresh buffer.
-        let encoded = encoded.unwrap_or_else(|| serde_json::to_vec(value).map(|buf| text_of(&buf)));
-        match encoded {
-            Ok(text) => Json(Repr::Text(text)),
-            Err(err) => Json::from(Value::String(placeholder::serialization_error(err))),
-        }
+        Self::encode_bounded(value, usize::MAX).0
     }
 
     /// As [`Json::encode`], keeping at most `max_bytes` of the text in memory: a longer value
@@ -90,22 +70,22 @@ impl Json {
         value: &T,
         max_bytes: usize,
     ) -> (Json, Option<usize>) {
-        let mut kept = Vec::new();
-        let mut writer = BoundedWriter {
-            kept: &mut kept,
-            limit: max_bytes,
-            total: 0,
-        };
-        if let Err(err) = serde_json::to_writer(&mut writer, value) {
-            let text = placeholder::serialization_error(err);
-            return (Json::from(Value::String(text)), None);
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let total = writer.total;
-        if total <= max_bytes {
-            return (Json(Repr::Text(text_of(&kept))), None);
-        }
-        let (text, cut) = truncated_text(&kept, total, max_bytes);
-        (Json(Repr::Text(text)), Some(cut))
+        // Serialise into a reused buffer, then copy into one exact-size allocation:
+        // `to_string` starts every value at 128 bytes and grows it, which costs
+        // reallocations and fragments the heap under a burst.
+        let encoded = SCRATCH.with(|scratch| {
+            let mut buf = scratch.try_borrow_mut().ok()?;
+            let encoded = encode_into(&mut buf, value, max_bytes);
+            if buf.capacity() > 64 * 1024 {
+                *buf = Vec::new(); // do not keep a large payload's buffer alive
+            }
+            Some(encoded)
+        });
+        // `None`: re-entered from inside a Serialize impl; encode into a fresh buffer.
+        encoded.unwrap_or_else(|| encode_into(&mut Vec::new(), value, max_bytes))
     }
 
     /// Cuts the payload to about `max_bytes` of JSON: it becomes a string of its first bytes
@@ -158,6 +138,30 @@ impl Json {
             Repr::Text(text) => text.len(),
         }
     }
+}
+
+/// [`Json::encode_bounded`] with `buf` as the scratch buffer.
+fn encode_into<T: Serialize + ?Sized>(
+    buf: &mut Vec<u8>,
+    value: &T,
+    max_bytes: usize,
+) -> (Json, Option<usize>) {
+    buf.clear();
+    let mut writer = BoundedWriter {
+        kept: buf,
+        limit: max_bytes,
+        total: 0,
+    };
+    if let Err(err) = serde_json::to_writer(&mut writer, value) {
+        let text = placeholder::serialization_error(err);
+        return (Json::from(Value::String(text)), None);
+    }
+    let total = writer.total;
+    if total <= max_bytes {
+        return (Json(Repr::Text(text_of(buf))), None);
+    }
+    let (text, cut) = truncated_text(buf, total, max_bytes);
+    (Json(Repr::Text(text)), Some(cut))
 }
 
 /// Keeps the first `limit` bytes written and counts them all.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{EndReport, Session, SessionStats};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::{EndState, time::Timestamp};
-use crate::uploader::{EndDelivery, SessionStatus, Waiter};
+use crate::uploader::{EndDelivery, SessionStatus, Wait, Waiter};
 
 /// A session's end under way.
 pub struct EndWaiter {
@@ -17,19 +17,18 @@ pub struct EndWaiter {
     delivery: Waiter<EndDelivery>,
 }
 
-impl EndWaiter {
-    /// Waits at most `up_to`: the report once the end was delivered (or its wait is over),
-    /// `None` while it may still be.
-    pub fn poll(&self, up_to: Duration) -> Option<EndReport> {
+impl Wait for EndWaiter {
+    type Answer = EndReport;
+
+    /// The report once the end was delivered (or its wait is over).
+    fn poll(&self, up_to: Duration) -> Option<EndReport> {
         self.delivery
             .poll(up_to)
             .map(|delivery| self.report(delivery))
     }
+}
 
-    pub fn wait(&self) -> EndReport {
-        self.report(self.delivery.wait())
-    }
-
+impl EndWaiter {
     fn report(&self, delivery: EndDelivery) -> EndReport {
         self.session
             .report(self.state, self.reason.clone(), delivery)
@@ -48,10 +47,13 @@ impl EndAllWaiter {
     pub fn count(&self) -> usize {
         self.ended.len()
     }
+}
 
-    /// Waits at most `up_to`: the reports once everything was delivered (or the wait is
-    /// over), `None` while it may still be.
-    pub fn poll(&self, up_to: Duration) -> Option<Vec<EndReport>> {
+impl Wait for EndAllWaiter {
+    type Answer = Vec<EndReport>;
+
+    /// The reports once everything was delivered (or the wait is over).
+    fn poll(&self, up_to: Duration) -> Option<Vec<EndReport>> {
         if self.ended.is_empty() {
             return Some(Vec::new());
         }
@@ -64,14 +66,6 @@ impl EndAllWaiter {
             session.report(self.state, self.reason.clone(), delivery)
         });
         Some(reports.collect())
-    }
-
-    pub fn wait(&self) -> Vec<EndReport> {
-        loop {
-            if let Some(reports) = self.poll(Duration::from_secs(3600)) {
-                return reports;
-            }
-        }
     }
 }
 

@@ -138,7 +138,7 @@ impl Session {
     /// The bound on one payload or text field (`max_field_bytes`), for bindings that
     /// convert payloads themselves.
     pub fn max_field_bytes(&self) -> usize {
-        self.sessions.max_field_bytes()
+        self.sessions.uploader().max_field_bytes()
     }
 
     /// The JSONL file the session is written to (file exporter only).

@@ -32,7 +32,6 @@ struct Settings {
     session_end_timeout: Duration,
     skip_auto_end_session: bool,
     export_dir: Option<PathBuf>,
-    max_field_bytes: usize,
 }
 
 pub(crate) struct Sessions {
@@ -51,7 +50,6 @@ impl Settings {
             session_end_timeout: config.session_end_timeout,
             skip_auto_end_session: config.skip_auto_end_session,
             export_dir: (exporter_kind == ExporterKind::File).then(|| config.export_dir.clone()),
-            max_field_bytes: config.max_field_bytes,
         }
     }
 }
@@ -86,10 +84,6 @@ impl Sessions {
     /// ending, `skip_auto_end_session`) without restarting the uploader.
     pub fn update_settings(&self, config: &Config, exporter_kind: ExporterKind) {
         *locked(&self.settings) = Settings::of(config, exporter_kind);
-    }
-
-    pub fn max_field_bytes(&self) -> usize {
-        locked(&self.settings).max_field_bytes
     }
 
     pub fn session_end_timeout(&self) -> Duration {

@@ -32,7 +32,7 @@ use pipeline::Pipeline;
 use protocol::Control;
 pub use state::{SessionState, SessionStatus};
 pub use stats::{DropReason, Stats};
-pub use waiter::Waiter;
+pub use waiter::{Wait, Waiter};
 
 /// What `shutdown` achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +214,11 @@ impl Uploader {
 
     pub fn is_shut_down(&self) -> bool {
         self.pipeline().is_closed()
+    }
+
+    /// The bound on one payload or text field (`max_field_bytes`).
+    pub fn max_field_bytes(&self) -> usize {
+        self.pipeline().max_field_bytes()
     }
 
     pub fn stats(&self) -> Stats {

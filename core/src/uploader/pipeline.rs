@@ -81,6 +81,10 @@ impl Pipeline {
 
     /// The hot path. Never blocks; an event that cannot be taken is dropped and counted.
     #[inline]
+    pub fn max_field_bytes(&self) -> usize {
+        self.max_field_bytes
+    }
+
     pub fn submit(&self, session: u64, mut event: Box<Event>) -> Result<()> {
         if self.has_failed() {
             return Err(self.refuse(DropReason::UploaderFailed));

@@ -5,6 +5,23 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 
+/// A wait with a deadline that the caller may take in slices.
+pub trait Wait {
+    type Answer;
+
+    /// Waits at most `up_to`: the answer, or `None` while it may still come.
+    fn poll(&self, up_to: Duration) -> Option<Self::Answer>;
+
+    /// Waits until the answer (at the latest, what the deadline gives).
+    fn wait(&self) -> Self::Answer {
+        loop {
+            if let Some(answer) = self.poll(Duration::from_secs(3600)) {
+                return answer;
+            }
+        }
+    }
+}
+
 pub struct Waiter<T> {
     answer: Option<Receiver<T>>,
     deadline: Instant,
@@ -21,9 +38,16 @@ impl<T: Clone> Waiter<T> {
         }
     }
 
-    /// Waits at most `up_to` (never past the deadline): the answer, or what an
-    /// unanswered wait gives once the deadline has passed; `None` while it may still come.
-    pub fn poll(&self, up_to: Duration) -> Option<T> {
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+}
+
+impl<T: Clone> Wait for Waiter<T> {
+    type Answer = T;
+
+    /// Never past the deadline; once it has passed unanswered, what such a wait gives.
+    fn poll(&self, up_to: Duration) -> Option<T> {
         let Some(answer) = &self.answer else {
             return Some(self.unanswered.clone());
         };
@@ -33,18 +57,5 @@ impl<T: Clone> Waiter<T> {
             Err(RecvTimeoutError::Timeout) if Instant::now() < self.deadline => None,
             Err(_) => Some(self.unanswered.clone()),
         }
-    }
-
-    /// Waits until the answer or the deadline.
-    pub fn wait(&self) -> T {
-        loop {
-            if let Some(value) = self.poll(Duration::from_secs(3600)) {
-                return value;
-            }
-        }
-    }
-
-    pub fn deadline(&self) -> Instant {
-        self.deadline
     }
 }

@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use agentops_core::event::Cut;
 use agentops_core::{
-    ActionFields, EndState, ErrorFields, ErrorKind, Event, EventKind, GenericFields, Json,
+    ActionFields, EndState, ErrorFields, Event, EventKind, GenericFields, Json,
     LlmFields, Session, ToolFields,
 };
 use pyo3::prelude::*;
@@ -125,6 +125,7 @@ fn build(payloads: &Payloads<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<
                 action_type: opt_name(sub.action_type.as_ref(), py),
                 logs: payloads.json(sub.logs.as_ref()),
                 screenshot: opt_text(sub.screenshot.as_ref(), py),
+                tags: Vec::new(),
             };
             sub.as_super().core(payloads, EventKind::Action(fields))
         }
@@ -225,7 +226,7 @@ fn record_unguarded(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>) {
         None => session.record(core),
     };
     if let Err(err) = result {
-        log_refusal(session, &err);
+        session.log_refused_record(&err);
     }
 }
 
@@ -268,21 +269,4 @@ fn prepare(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>, kind: Kind
         base.recorded = true;
     }
     Some(event)
-}
-
-fn log_refusal(session: &Session, err: &agentops_core::Error) {
-    match err.kind() {
-        ErrorKind::SessionEnded => log::warn!(
-            "Could not record event - session {} has ended",
-            session.id()
-        ),
-        ErrorKind::SessionRefused => {
-            log::warn!(
-                "Could not record event - the backend refused session {}",
-                session.id()
-            )
-        }
-        // Counted in stats; the first drop is logged by the core.
-        _ => log::debug!("event not recorded: {}", err.message()),
-    }
 }

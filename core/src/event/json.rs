@@ -112,6 +112,11 @@ impl Json {
         Ok(Json(Repr::Text(text.into_boxed_str())))
     }
 
+    /// Wraps text that is already known to be one valid JSON value (a decoder just read it).
+    pub(crate) fn from_valid_text(text: &str) -> Json {
+        Json(Repr::Text(text.into()))
+    }
+
     /// Appends the payload's JSON to `out` (verbatim for encoded text).
     pub fn write_to(&self, out: &mut Vec<u8>) {
         match &self.0 {

@@ -4,6 +4,7 @@
 //! Events are plain owned data. Building one costs an id (a thread-local RNG, ~16 ns) and a
 //! clock read; serialising it is the exporter's job, on the uploader thread.
 
+mod decode;
 mod fit;
 pub mod id;
 pub mod json;
@@ -94,6 +95,8 @@ pub struct ActionFields {
     pub action_type: Option<Cow<'static, str>>,
     pub logs: Option<Json>,
     pub screenshot: Option<String>,
+    /// Tags of this action (the Node `ActionEvent` takes them); empty costs nothing.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -203,6 +203,22 @@ impl Session {
         first.and(second)
     }
 
+    /// Logs why an event was not recorded, for bindings whose `record` never raises: a
+    /// warning for an ended or refused session, else debug (the drop is counted in stats,
+    /// and the first one logged by the uploader).
+    pub fn log_refused_record(&self, err: &Error) {
+        match err.kind() {
+            ErrorKind::SessionEnded => {
+                log::warn!("Could not record event - session {} has ended", self.id())
+            }
+            ErrorKind::SessionRefused => log::warn!(
+                "Could not record event - the backend refused session {}",
+                self.id()
+            ),
+            _ => log::debug!("event not recorded: {}", err.message()),
+        }
+    }
+
     pub fn tags(&self) -> Vec<String> {
         self.data.meta().tags.clone()
     }

@@ -174,6 +174,10 @@ impl Pipeline {
     /// waiter answers `true` only if all of it was (none dropped).
     pub fn flush(&self, timeout: Duration) -> Waiter<bool> {
         let deadline = Instant::now() + timeout;
+        if self.is_closed() {
+            // Shut down: nothing more will be delivered; all of it was, or it was counted.
+            return Waiter::new(None, deadline, self.stats().queued == 0);
+        }
         let (reply, answer) = bounded(1);
         let sent = self.control(Control::Flush { deadline, reply }, Some(deadline));
         Waiter::new(sent.then_some(answer), deadline, false)

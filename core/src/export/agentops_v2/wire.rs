@@ -27,6 +27,9 @@ pub fn write_event(e: &Event, session_id: &Uuid, times: &IsoFormatter, out: &mut
             w.str("action_type", a.action_type.as_deref())
                 .json("logs", a.logs.as_ref())
                 .str("screenshot", a.screenshot.as_deref());
+            if !a.tags.is_empty() {
+                w.strs("tags", &a.tags);
+            }
         }
         EventKind::Llm(l) => {
             w.id("thread_id", l.thread_id.as_ref())

@@ -1,0 +1,203 @@
+'use strict';
+// The event classes (agentops 0.3's, with camelCase fields). An event is written for the
+// core as one JSON object with the wire keys the exporters use (`wireText`); the core's
+// decoder reads it. Ids and ISO times are made only when someone reads them: the core
+// gives an event without an id its own, and formats times itself.
+
+const { randomUUID } = require('node:crypto');
+const { stringifyWith } = require('./json.js');
+const { timeArg, isoOf, nowMs } = require('./time.js');
+const { invalidArgument, describe, tagList } = require('./errors.js');
+
+const RECORDED = Symbol('agentops.recorded');
+const WIRE = Symbol('agentops.wire');
+
+function fieldsArg(fields, what) {
+  if (fields === undefined || fields === null) return {};
+  if (typeof fields !== 'object') throw invalidArgument(`${what} expects an object of fields, got ${describe(fields)}`);
+  return fields;
+}
+
+function optionalText(value) {
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+/** The generic event of the original docs; the base of every other event class. */
+class Event {
+  constructor(eventType, fields) {
+    const f = fieldsArg(fields, 'Event');
+    this.eventType = eventType === undefined ? 'actions' : String(eventType);
+    this.params = f.params;
+    this.returns = f.returns;
+    this.agentId = optionalText(f.agentId);
+    this._id = optionalText(f.id);
+    this._init = timeArg(f.initTimestamp) ?? nowMs();
+    this._end = timeArg(f.endTimestamp);
+    if (new.target === Event) {
+      this.result = f.result;
+      this.actionType = f.actionType;
+      this.model = f.model;
+      this.prompt = f.prompt;
+      this.tags = tagList(f.tags);
+    }
+  }
+
+  /** The event's UUID (made on first read unless given). */
+  get id() {
+    if (this._id === undefined) this._id = randomUUID();
+    return this._id;
+  }
+
+  set id(value) {
+    this._id = optionalText(value);
+  }
+
+  get initTimestamp() {
+    return isoOf(this._init);
+  }
+
+  set initTimestamp(value) {
+    this._init = timeArg(value) ?? nowMs();
+  }
+
+  get endTimestamp() {
+    return isoOf(this._end);
+  }
+
+  set endTimestamp(value) {
+    this._end = timeArg(value);
+  }
+
+  /** The event's fields under their wire keys, each payload passed through `payload`. */
+  [WIRE](payload) {
+    return {
+      kind: 'generic',
+      ...this._base(payload),
+      result: this.result,
+      action_type: this.actionType,
+      model: this.model,
+      prompt: payload(this.prompt),
+      tags: this.tags,
+    };
+  }
+
+  _base(payload) {
+    return {
+      id: this._id,
+      event_type: this.eventType,
+      params: payload(this.params),
+      returns: payload(this.returns),
+      init_timestamp: this._init,
+      end_timestamp: this._end,
+      agent_id: this.agentId,
+    };
+  }
+}
+
+class ActionEvent extends Event {
+  constructor(fields) {
+    const f = fieldsArg(fields, 'ActionEvent');
+    super('actions', f);
+    this.actionType = optionalText(f.actionType);
+    this.logs = f.logs;
+    this.screenshot = optionalText(f.screenshot);
+    this.tags = tagList(f.tags);
+  }
+
+  [WIRE](payload) {
+    return {
+      kind: 'action',
+      ...this._base(payload),
+      action_type: this.actionType,
+      logs: payload(this.logs),
+      screenshot: this.screenshot,
+      tags: this.tags,
+    };
+  }
+}
+
+class LLMEvent extends Event {
+  constructor(fields) {
+    const f = fieldsArg(fields, 'LLMEvent');
+    super('llms', f);
+    this.threadId = optionalText(f.threadId);
+    this.prompt = f.prompt;
+    this.promptTokens = f.promptTokens;
+    this.completion = f.completion;
+    this.completionTokens = f.completionTokens;
+    this.model = optionalText(f.model);
+    this.cost = f.cost;
+  }
+
+  [WIRE](payload) {
+    return {
+      kind: 'llm',
+      ...this._base(payload),
+      thread_id: this.threadId,
+      prompt: payload(this.prompt),
+      prompt_tokens: this.promptTokens,
+      completion: payload(this.completion),
+      completion_tokens: this.completionTokens,
+      model: this.model,
+      cost: this.cost,
+    };
+  }
+}
+
+class ToolEvent extends Event {
+  constructor(fields) {
+    const f = fieldsArg(fields, 'ToolEvent');
+    super('tools', f);
+    this.name = optionalText(f.name);
+    this.logs = f.logs;
+  }
+
+  [WIRE](payload) {
+    return { kind: 'tool', ...this._base(payload), name: this.name, logs: payload(this.logs) };
+  }
+}
+
+/** What an exception says about itself: its class, message and stack. */
+function describeException(exception) {
+  if (exception instanceof Error) {
+    return { errorType: exception.name || exception.constructor?.name, details: exception.message, logs: exception.stack };
+  }
+  return { errorType: describe(exception), details: String(exception), logs: undefined };
+}
+
+class ErrorEvent extends Event {
+  constructor(fields) {
+    const f = fieldsArg(fields, 'ErrorEvent');
+    super('errors', f);
+    const thrown = f.exception === undefined ? {} : describeException(f.exception);
+    if (f.triggerEvent !== undefined && f.triggerEvent !== null && !(f.triggerEvent instanceof Event)) {
+      throw invalidArgument(`ErrorEvent triggerEvent must be an agentops event, got ${describe(f.triggerEvent)}`);
+    }
+    this.triggerEvent = f.triggerEvent ?? undefined;
+    this.errorType = optionalText(f.errorType ?? thrown.errorType);
+    this.code = optionalText(f.code);
+    this.details = f.details ?? thrown.details;
+    this.logs = optionalText(f.logs ?? thrown.logs);
+  }
+
+  [WIRE](payload) {
+    const trigger = this.triggerEvent;
+    return {
+      kind: 'error',
+      ...this._base(payload),
+      trigger_event_id: trigger?._id,
+      trigger_event_type: trigger?.eventType,
+      error_type: this.errorType,
+      code: this.code,
+      details: typeof this.details === 'string' ? this.details : payload(this.details),
+      logs: this.logs,
+    };
+  }
+}
+
+/** The JSON text of an event for the core. */
+function wireText(event) {
+  return stringifyWith((payload) => event[WIRE](payload));
+}
+
+module.exports = { Event, ActionEvent, LLMEvent, ToolEvent, ErrorEvent, wireText, describeException, RECORDED };

@@ -1,0 +1,105 @@
+'use strict';
+// Payloads as JSON text, the way the core stores them. The fast path is one
+// JSON.stringify; what makes it throw (a cycle, a BigInt, a toJSON that throws) takes the
+// careful walk below, which puts the core's placeholder strings where those values were
+// and keeps everything else as JSON.stringify would have written it (functions, symbols
+// and undefined inside objects are left out, inside arrays become null). A payload that
+// has no JSON form at all (a function, a symbol) becomes its placeholder.
+
+const MAX_DEPTH = 64; // as the Python binding
+const MAX_VALUES = 1_000_000; // per payload
+
+const nonSerializable = (typeName) => `<<non-serializable: ${typeName}>>`;
+const circular = (typeName) => `<<circular reference: ${typeName}>>`;
+const serializationError = (message) => `<<serialization-error: ${message}>>`;
+const NESTED_TOO_DEEPLY = '<<serialization-error: nested too deeply>>';
+const TOO_MANY_VALUES = '<<truncated: too many values to convert>>';
+
+function typeName(value) {
+  if (typeof value === 'bigint') return 'BigInt';
+  if (typeof value === 'symbol') return 'Symbol';
+  if (typeof value === 'function') return value.constructor?.name || 'Function';
+  return value?.constructor?.name || 'Object';
+}
+
+/** A payload for the fast path: itself, unless it has no JSON form at all. */
+function fast(value) {
+  const type = typeof value;
+  return type === 'function' || type === 'symbol' ? nonSerializable(typeName(value)) : value;
+}
+
+/** A payload for the careful path: a copy JSON.stringify cannot fail on. */
+function careful(value) {
+  if (value === undefined || value === null) return undefined;
+  const type = typeof value;
+  if (type === 'function' || type === 'symbol') return nonSerializable(typeName(value));
+  return new Careful().convert(value, '', 0);
+}
+
+/**
+ * JSON text of the object `build(payload)` returns, where `build` passes each payload
+ * through `payload`: once with the fast one, and if that throws, with the careful one.
+ */
+function stringifyWith(build) {
+  try {
+    return JSON.stringify(build(fast));
+  } catch {
+    return JSON.stringify(build(careful));
+  }
+}
+
+/** JSON text of one value (for tests and `toJson`). */
+function toJson(value) {
+  return stringifyWith((payload) => payload(value));
+}
+
+/** A copy of a value that JSON.stringify can write, placeholders in place of the rest. */
+class Careful {
+  constructor() {
+    this.ancestors = [];
+    this.count = 0;
+  }
+
+  convert(value, key, depth) {
+    if (++this.count > MAX_VALUES) return TOO_MANY_VALUES;
+    if (value !== null && typeof value === 'object' && typeof value.toJSON === 'function') {
+      try {
+        value = value.toJSON(key);
+      } catch (err) {
+        return serializationError(err?.message ?? String(err));
+      }
+    }
+    switch (typeof value) {
+      case 'bigint':
+        return nonSerializable('BigInt');
+      case 'object':
+        return value === null ? null : this.container(value, depth);
+      default:
+        return value; // strings, numbers, booleans; undefined/functions/symbols as JSON does
+    }
+  }
+
+  container(value, depth) {
+    if (this.ancestors.includes(value)) return circular(typeName(value));
+    if (depth >= MAX_DEPTH) return NESTED_TOO_DEEPLY;
+    this.ancestors.push(value);
+    try {
+      if (Array.isArray(value)) return value.map((item, i) => this.convert(item, String(i), depth + 1));
+      const copy = {};
+      for (const key of Object.keys(value)) {
+        let item;
+        try {
+          item = value[key];
+        } catch (err) {
+          item = serializationError(err?.message ?? String(err)); // a throwing getter
+        }
+        copy[key] = this.convert(item, key, depth + 1);
+      }
+      return copy;
+    } finally {
+      this.ancestors.pop();
+    }
+  }
+}
+
+module.exports = { toJson, stringifyWith, nonSerializable, typeName };

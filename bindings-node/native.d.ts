@@ -55,12 +55,12 @@ export declare class NativeClient {
    * Ends open sessions with `end_state` (default Indeterminate, 0.3's exit reason),
    * delivers what it can within `timeout_ms` and stops the uploader. Idempotent.
    */
-  shutdown(timeoutMs?: number | undefined | null, endState?: string | undefined | null, endStateReason?: string | undefined | null): Promise<JsShutdownReport>
+  shutdown(timeoutMs?: number | undefined | null, endState?: string | undefined | null, endStateReason?: string | undefined | null): Promise<ShutdownReport>
   /**
    * As `shutdown`, waiting on this thread: for the process's `exit` event and signal
    * handlers, where no promise can settle any more.
    */
-  shutdownSync(timeoutMs?: number | undefined | null, endState?: string | undefined | null, endStateReason?: string | undefined | null): JsShutdownReport
+  shutdownSync(timeoutMs?: number | undefined | null, endState?: string | undefined | null, endStateReason?: string | undefined | null): ShutdownReport
   /**
    * Ends the sessions this process owns because it is failing (an uncaught exception,
    * a signal the application handles itself) unless `skipAutoEndSession`; waits at most
@@ -69,7 +69,7 @@ export declare class NativeClient {
   autoEndSessionsSync(endState: string, endStateReason: string, timeoutMs?: number | undefined | null): number
   /** As `autoEndSessionsSync`, waiting off the JS thread. */
   autoEndSessions(endState: string, endStateReason: string, timeoutMs?: number | undefined | null): Promise<number>
-  stats(): JsStats
+  stats(): Stats
   get isShutDown(): boolean
   /** `"agentops"` or `"file"`. */
   get exporter(): string
@@ -119,18 +119,24 @@ export declare function coreVersion(): string
 /** agentops 0.3's reason for sessions still open when the process exits. */
 export declare const EXIT_REASON: string
 
+/** Logs one line from JavaScript through the same sink (`level`: error, warn, info, debug). */
+export declare function log(level: string, message: string): void
+
+/** Changes the level (`"error"`, `"warn"`, `"info"`, `"debug"`, `"off"`). */
+export declare function setLogLevel(level: string): void
+
 /** `shutdown()`: whether everything recorded was delivered, how many events were not. */
-export interface JsShutdownReport {
+export interface ShutdownReport {
   completed: boolean
   left: number
-  stats: JsStats
+  stats: Stats
 }
 
 /**
  * `stats()`: what was delivered, is queued, was retried and was dropped (per reason).
  * Counts are numbers (exact up to 2^53).
  */
-export interface JsStats {
+export interface Stats {
   delivered: number
   queued: number
   queuedBytes: number
@@ -140,9 +146,3 @@ export interface JsStats {
   truncated: number
   truncatedBytes: number
 }
-
-/** Logs one line from JavaScript through the same sink (`level`: error, warn, info, debug). */
-export declare function log(level: string, message: string): void
-
-/** Changes the level (`"error"`, `"warn"`, `"info"`, `"debug"`, `"off"`). */
-export declare function setLogLevel(level: string): void

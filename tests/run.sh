@@ -4,8 +4,11 @@
 #      (cargo test); the Rust example, offline;
 #   2. the Python package: one abi3 wheel, installed into a venv per interpreter (default:
 #      python3 in .venv; AGENTOPS_TEST_PYTHONS="py1 py2" for several), then its pytest suite,
-#      the mock backend's own tests, the stub check of the native module and mypy.
-# Needs Rust and Python >= 3.10 with venv; everything else is installed into the venvs.
+#      the mock backend's own tests, the stub check of the native module and mypy;
+#   3. the Node package: `npm install` (builds the addon), `npm test` (node --test against the
+#      mock backend, then tsc over a typed usage file), and the Node example, offline.
+# Needs Rust, Python >= 3.10 with venv, and Node >= 20 with npm; everything else is installed
+# into the venvs and node_modules.
 #
 #   bash tests/run.sh
 set -euo pipefail
@@ -50,5 +53,15 @@ for py in ${AGENTOPS_TEST_PYTHONS:-.venv/bin/python}; do
   "$venv/bin/python" -m mypy bindings-python/python/agentops
 done
 
+echo "== Node: npm install (builds the addon), npm test"
+npm install --no-audit --no-fund
+npm test 2>&1 | tee "$LOG"
+node_passed=$(awk '/^# pass / {n = $3} END {print n + 0}' "$LOG")
+echo "== examples/node/quickstart.mjs (offline, file exporter)"
+EXAMPLE_DIR=$(mktemp -d)
+AGENTOPS_EXPORT_DIR=$EXAMPLE_DIR node examples/node/quickstart.mjs | tee "$LOG"
+grep -q "recorded to $EXAMPLE_DIR/" "$LOG" && ls "$EXAMPLE_DIR"/*.jsonl >/dev/null
+rm -rf "$EXAMPLE_DIR"
+
 # Every step above stops the script on failure, so reaching here means none failed.
-echo "tests: $((rust_passed + py_passed)) passed, 0 failed"
+echo "tests: $((rust_passed + py_passed + node_passed)) passed, 0 failed"

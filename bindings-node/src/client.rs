@@ -154,7 +154,11 @@ impl NativeClient {
     /// Resolves `true` once everything recorded so far is delivered, `false` after
     /// `timeout_ms` (default `shutdown_timeout`).
     #[napi(ts_return_type = "Promise<boolean>")]
-    pub fn flush<'env>(&self, env: &'env Env, timeout_ms: Option<f64>) -> Result<Object<'env>, Code> {
+    pub fn flush<'env>(
+        &self,
+        env: &'env Env,
+        timeout_ms: Option<f64>,
+    ) -> Result<Object<'env>, Code> {
         let timeout = millis(timeout_ms, self.inner.config().shutdown_timeout)?;
         let waiter = self.inner.flush_waiter(timeout);
         settled_by_thread(env, move || waiter.wait())
@@ -162,7 +166,7 @@ impl NativeClient {
 
     /// Ends open sessions with `end_state` (default Indeterminate, 0.3's exit reason),
     /// delivers what it can within `timeout_ms` and stops the uploader. Idempotent.
-    #[napi(ts_return_type = "Promise<JsShutdownReport>")]
+    #[napi(ts_return_type = "Promise<ShutdownReport>")]
     pub fn shutdown<'env>(
         &self,
         env: &'env Env,
@@ -176,7 +180,7 @@ impl NativeClient {
 
     /// As `shutdown`, waiting on this thread: for the process's `exit` event and signal
     /// handlers, where no promise can settle any more.
-    #[napi]
+    #[napi(ts_return_type = "ShutdownReport")]
     pub fn shutdown_sync(
         &self,
         timeout_ms: Option<f64>,
@@ -222,7 +226,7 @@ impl NativeClient {
         })
     }
 
-    #[napi]
+    #[napi(ts_return_type = "Stats")]
     pub fn stats(&self) -> JsStats {
         JsStats::from(&self.inner.stats())
     }

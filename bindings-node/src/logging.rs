@@ -53,6 +53,7 @@ pub fn install() {
 
 /// Logs one line from JavaScript through the same sink (`level`: error, warn, info, debug).
 #[napi]
+#[cfg_attr(test, allow(dead_code))] // called from JavaScript only
 pub fn log(level: String, message: String) {
     install();
     let level = match level.as_str() {
@@ -66,6 +67,7 @@ pub fn log(level: String, message: String) {
 
 /// Changes the level (`"error"`, `"warn"`, `"info"`, `"debug"`, `"off"`).
 #[napi]
+#[cfg_attr(test, allow(dead_code))]
 pub fn set_log_level(level: String) {
     install();
     log::set_max_level(level_from(&level));

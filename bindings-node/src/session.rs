@@ -152,9 +152,7 @@ impl NativeSession {
     /// The file this session is written to (file exporter), else `null`.
     #[napi(getter)]
     pub fn export_path(&self) -> Option<String> {
-        self.inner
-            .export_path()
-            .map(|p| p.display().to_string())
+        self.inner.export_path().map(|p| p.display().to_string())
     }
 
     /// The token cost known so far (`null` until the backend reports one).

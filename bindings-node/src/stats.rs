@@ -7,7 +7,7 @@ use napi_derive::napi;
 
 /// `stats()`: what was delivered, is queued, was retried and was dropped (per reason).
 /// Counts are numbers (exact up to 2^53).
-#[napi(object)]
+#[napi(object, js_name = "Stats")]
 pub struct JsStats {
     pub delivered: f64,
     pub queued: f64,
@@ -38,7 +38,7 @@ impl From<&Stats> for JsStats {
 }
 
 /// `shutdown()`: whether everything recorded was delivered, how many events were not.
-#[napi(object)]
+#[napi(object, js_name = "ShutdownReport")]
 pub struct JsShutdownReport {
     pub completed: bool,
     pub left: f64,

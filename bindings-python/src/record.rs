@@ -8,8 +8,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use agentops_core::event::Cut;
 use agentops_core::{
-    ActionFields, EndState, ErrorFields, Event, EventKind, GenericFields, Json,
-    LlmFields, Session, ToolFields,
+    ActionFields, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmFields, Session,
+    ToolFields,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;

@@ -176,7 +176,9 @@ fn owned(text: &Text<'_>) -> Option<String> {
 }
 
 fn uuid(text: &Text<'_>) -> Option<Uuid> {
-    text.0.as_deref().and_then(|t| Uuid::try_parse(t.trim()).ok())
+    text.0
+        .as_deref()
+        .and_then(|t| Uuid::try_parse(t.trim()).ok())
 }
 
 /// A payload: its text is already valid JSON (serde checked it while reading the event).
@@ -334,7 +336,12 @@ impl<'de> Deserialize<'de> for Tags {
             serde_json::Value::String(s) => s.split(',').map(|t| t.trim().to_owned()).collect(),
             _ => Vec::new(),
         };
-        Ok(Tags(items.into_iter().filter(|t: &String| !t.is_empty()).collect()))
+        Ok(Tags(
+            items
+                .into_iter()
+                .filter(|t: &String| !t.is_empty())
+                .collect(),
+        ))
     }
 }
 
@@ -363,7 +370,9 @@ mod tests {
         assert_eq!(e.end_timestamp.unwrap().as_micros(), 1_700_000_001_000_000);
         assert_eq!(e.params.unwrap().to_value(), json!({"q": [1, "two"]}));
         assert_eq!(e.returns.unwrap().to_value(), json!("ok"));
-        let EventKind::Action(a) = e.kind else { panic!() };
+        let EventKind::Action(a) = e.kind else {
+            panic!()
+        };
         assert_eq!(a.action_type.as_deref(), Some("search"));
         assert_eq!(a.logs.unwrap().to_value(), json!(["l"]));
         assert_eq!(a.screenshot.as_deref(), Some("s.png"));
@@ -375,12 +384,25 @@ mod tests {
         let e = decode(json!({"event_type": "llms", "model": "m", "prompt_tokens": 3.9}));
         let EventKind::Llm(l) = e.kind else { panic!() };
         assert_eq!((l.model.as_deref(), l.prompt_tokens), (Some("m"), Some(3)));
-        assert!(matches!(decode(json!({"event_type": "tools"})).kind, EventKind::Tool(_)));
-        let g = decode(json!({"kind": "generic", "event_type": "actions", "model": "m", "tags": "a, b"}));
+        assert!(matches!(
+            decode(json!({"event_type": "tools"})).kind,
+            EventKind::Tool(_)
+        ));
+        let g = decode(
+            json!({"kind": "generic", "event_type": "actions", "model": "m", "tags": "a, b"}),
+        );
         assert_eq!(g.event_type(), "actions");
-        let EventKind::Generic(f) = g.kind else { panic!() };
-        assert_eq!((f.effective_action_type(), &f.tags[..]), ("llm", &["a".to_owned(), "b".to_owned()][..]));
-        assert_eq!(decode(json!({"event_type": "custom"})).event_type(), "custom");
+        let EventKind::Generic(f) = g.kind else {
+            panic!()
+        };
+        assert_eq!(
+            (f.effective_action_type(), &f.tags[..]),
+            ("llm", &["a".to_owned(), "b".to_owned()][..])
+        );
+        assert_eq!(
+            decode(json!({"event_type": "custom"})).event_type(),
+            "custom"
+        );
     }
 
     #[test]
@@ -391,7 +413,9 @@ mod tests {
             "details": {"why": "x"}, "logs": "stack", "trigger_event_id": trigger.to_string(),
             "trigger_event_type": "actions", "init_timestamp": 5.0
         }));
-        let EventKind::Error(f) = e.kind else { panic!() };
+        let EventKind::Error(f) = e.kind else {
+            panic!()
+        };
         assert_eq!(f.trigger_event_id, Some(trigger));
         assert_eq!(f.code.as_deref(), Some("42"));
         assert_eq!(f.details.as_deref(), Some(r#"{"why":"x"}"#));
@@ -408,8 +432,14 @@ mod tests {
         }));
         let EventKind::Llm(l) = &e.kind else { panic!() };
         assert_eq!(l.model, None);
-        assert_eq!((l.prompt_tokens, l.completion_tokens, l.cost), (None, Some(7), None));
-        assert_eq!((e.agent_id, e.params.is_none(), l.thread_id), (None, true, None));
+        assert_eq!(
+            (l.prompt_tokens, l.completion_tokens, l.cost),
+            (None, Some(7), None)
+        );
+        assert_eq!(
+            (e.agent_id, e.params.is_none(), l.thread_id),
+            (None, true, None)
+        );
         assert!(Event::from_json("[1]").is_err());
         assert!(Event::from_json("{\"kind\": ").is_err());
     }

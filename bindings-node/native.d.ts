@@ -25,8 +25,6 @@ export declare class NativeClient {
    * records nothing; after the shutdown counts it as dropped. Never throws.
    */
   record(event: string): void
-  /** As `record`, for an event without an id: returns the id the core gave it. */
-  recordNew(event: string): string | null
   /** As `record`, for an error event and its not yet recorded trigger. */
   recordError(error: string, trigger?: string | undefined | null): void
   /**
@@ -83,8 +81,6 @@ export declare class NativeSession {
   get isRunning(): boolean
   /** Records one event given as JSON text; never throws, never blocks. */
   record(event: string): void
-  /** As `record`, for an event without an id: returns the id the core gave it. */
-  recordNew(event: string): string | null
   /** Records an error event after its trigger (not recorded yet), linked. */
   recordError(error: string, trigger?: string | undefined | null): void
   /**

@@ -131,7 +131,7 @@ function record(event) {
 
 // Checks the event like a real target, then says why nothing was recorded.
 const warnNotInitialized = () => log.warn('Could not record event - AgentOps has not been initialized');
-const NOT_INITIALIZED = { record: warnNotInitialized, recordNew: warnNotInitialized, recordError: warnNotInitialized };
+const NOT_INITIALIZED = { record: warnNotInitialized, recordError: warnNotInitialized };
 
 function addTags(tags) {
   onlySession('add tags')?.addTags(tags);

@@ -1,11 +1,10 @@
 'use strict';
 // The event classes (agentops 0.3's, with camelCase fields). An event is written for the
 // core as one JSON object with the wire keys the exporters use (`wireText`); the core's
-// decoder reads it. Ids and ISO times are made only when someone reads them: the core
-// gives an event without an id its own, and formats times itself.
+// decoder reads it. Ids and ISO times are made only when needed; the core formats times.
 
-const { randomUUID } = require('node:crypto');
-const { stringifyWith } = require('./json.js');
+const { ObjectWriter } = require('./json.js');
+const { newId } = require('./ids.js');
 const { timeArg, isoOf, nowMs } = require('./time.js');
 const { invalidArgument, describe, tagList } = require('./errors.js');
 
@@ -44,7 +43,7 @@ class Event {
 
   /** The event's UUID (made on first read unless given). */
   get id() {
-    if (this._id === undefined) this._id = randomUUID();
+    if (this._id === undefined) this._id = newId();
     return this._id;
   }
 
@@ -68,29 +67,25 @@ class Event {
     this._end = timeArg(value);
   }
 
-  /** The event's fields under their wire keys, each payload passed through `payload`. */
-  [WIRE](payload) {
-    return {
-      kind: 'generic',
-      ...this._base(payload),
-      result: this.result,
-      action_type: this.actionType,
-      model: this.model,
-      prompt: payload(this.prompt),
-      tags: this.tags,
-    };
+  /** The event's fields under their wire keys. */
+  [WIRE]() {
+    return this._base('generic')
+      .value('result', this.result)
+      .value('action_type', this.actionType)
+      .value('model', this.model)
+      .json('prompt', this.prompt)
+      .strings('tags', this.tags);
   }
 
-  _base(payload) {
-    return {
-      id: this._id,
-      event_type: this.eventType,
-      params: payload(this.params),
-      returns: payload(this.returns),
-      init_timestamp: this._init,
-      end_timestamp: this._end,
-      agent_id: this.agentId,
-    };
+  _base(kind) {
+    return new ObjectWriter(kind)
+      .value('id', this.id)
+      .value('event_type', this.eventType)
+      .json('params', this.params)
+      .json('returns', this.returns)
+      .value('init_timestamp', this._init)
+      .value('end_timestamp', this._end)
+      .value('agent_id', this.agentId);
   }
 }
 
@@ -104,15 +99,12 @@ class ActionEvent extends Event {
     this.tags = tagList(f.tags);
   }
 
-  [WIRE](payload) {
-    return {
-      kind: 'action',
-      ...this._base(payload),
-      action_type: this.actionType,
-      logs: payload(this.logs),
-      screenshot: this.screenshot,
-      tags: this.tags,
-    };
+  [WIRE]() {
+    return this._base('action')
+      .value('action_type', this.actionType)
+      .json('logs', this.logs)
+      .value('screenshot', this.screenshot)
+      .strings('tags', this.tags);
   }
 }
 
@@ -129,18 +121,15 @@ class LLMEvent extends Event {
     this.cost = f.cost;
   }
 
-  [WIRE](payload) {
-    return {
-      kind: 'llm',
-      ...this._base(payload),
-      thread_id: this.threadId,
-      prompt: payload(this.prompt),
-      prompt_tokens: this.promptTokens,
-      completion: payload(this.completion),
-      completion_tokens: this.completionTokens,
-      model: this.model,
-      cost: this.cost,
-    };
+  [WIRE]() {
+    return this._base('llm')
+      .value('thread_id', this.threadId)
+      .json('prompt', this.prompt)
+      .value('prompt_tokens', this.promptTokens)
+      .json('completion', this.completion)
+      .value('completion_tokens', this.completionTokens)
+      .value('model', this.model)
+      .value('cost', this.cost);
   }
 }
 
@@ -152,8 +141,8 @@ class ToolEvent extends Event {
     this.logs = f.logs;
   }
 
-  [WIRE](payload) {
-    return { kind: 'tool', ...this._base(payload), name: this.name, logs: payload(this.logs) };
+  [WIRE]() {
+    return this._base('tool').value('name', this.name).json('logs', this.logs);
   }
 }
 
@@ -180,24 +169,22 @@ class ErrorEvent extends Event {
     this.logs = optionalText(f.logs ?? thrown.logs);
   }
 
-  [WIRE](payload) {
+  [WIRE]() {
     const trigger = this.triggerEvent;
-    return {
-      kind: 'error',
-      ...this._base(payload),
-      trigger_event_id: trigger?._id,
-      trigger_event_type: trigger?.eventType,
-      error_type: this.errorType,
-      code: this.code,
-      details: typeof this.details === 'string' ? this.details : payload(this.details),
-      logs: this.logs,
-    };
+    const details = this.details;
+    const writer = this._base('error')
+      .value('trigger_event_id', trigger?.id)
+      .value('trigger_event_type', trigger?.eventType)
+      .value('error_type', this.errorType)
+      .value('code', this.code)
+      .value('logs', this.logs);
+    return typeof details === 'string' ? writer.value('details', details) : writer.json('details', details);
   }
 }
 
 /** The JSON text of an event for the core. */
 function wireText(event) {
-  return stringifyWith((payload) => event[WIRE](payload));
+  return event[WIRE]().end();
 }
 
 module.exports = { Event, ActionEvent, LLMEvent, ToolEvent, ErrorEvent, wireText, describeException, RECORDED };

@@ -22,35 +22,69 @@ function typeName(value) {
   return value?.constructor?.name || 'Object';
 }
 
-/** A payload for the fast path: itself, unless it has no JSON form at all. */
-function fast(value) {
+/** JSON text of one payload: one JSON.stringify, or the careful walk if that throws. */
+function payloadJson(value) {
   const type = typeof value;
-  return type === 'function' || type === 'symbol' ? nonSerializable(typeName(value)) : value;
+  if (type === 'function' || type === 'symbol') return JSON.stringify(nonSerializable(typeName(value)));
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = JSON.stringify(new Careful().convert(value, '', 0));
+  }
+  return text ?? 'null'; // a toJSON() that gave undefined
 }
 
-/** A payload for the careful path: a copy JSON.stringify cannot fail on. */
-function careful(value) {
-  if (value === undefined || value === null) return undefined;
-  const type = typeof value;
-  if (type === 'function' || type === 'symbol') return nonSerializable(typeName(value));
-  return new Careful().convert(value, '', 0);
+/** JSON text of one value (`undefined` for nothing to record). */
+function toJson(value) {
+  return value === undefined || value === null ? undefined : payloadJson(value);
 }
 
 /**
- * JSON text of the object `build(payload)` returns, where `build` passes each payload
- * through `payload`: once with the fast one, and if that throws, with the careful one.
+ * Writes one JSON object field by field, leaving out absent values: the text an event
+ * crosses into the core as. Concatenation is about twice as fast as JSON.stringify of
+ * an object literal with the same (partly undefined) keys.
  */
-function stringifyWith(build) {
-  try {
-    return JSON.stringify(build(fast));
-  } catch {
-    return JSON.stringify(build(careful));
+class ObjectWriter {
+  constructor(kind) {
+    this.out = `{"kind":"${kind}"`;
   }
-}
 
-/** JSON text of one value (for tests and `toJson`). */
-function toJson(value) {
-  return stringifyWith((payload) => payload(value));
+  /** A string, number or boolean field (anything else as its string; NaN and ±Infinity left out). */
+  value(key, value) {
+    switch (typeof value) {
+      case 'undefined':
+        break;
+      case 'number':
+        if (Number.isFinite(value)) this.out += `,"${key}":${value}`;
+        break;
+      case 'boolean':
+        this.out += `,"${key}":${value}`;
+        break;
+      case 'string':
+        this.out += `,"${key}":${JSON.stringify(value)}`;
+        break;
+      default:
+        if (value !== null) this.out += `,"${key}":${JSON.stringify(String(value))}`;
+    }
+    return this;
+  }
+
+  /** A payload field: any value, as JSON. */
+  json(key, value) {
+    if (value !== undefined && value !== null) this.out += `,"${key}":${payloadJson(value)}`;
+    return this;
+  }
+
+  /** A list of strings. */
+  strings(key, list) {
+    if (list !== undefined && list !== null && list.length > 0) this.out += `,"${key}":${JSON.stringify(list.map(String))}`;
+    return this;
+  }
+
+  end() {
+    return `${this.out}}`;
+  }
 }
 
 /** A copy of a value that JSON.stringify can write, placeholders in place of the rest. */
@@ -102,4 +136,4 @@ class Careful {
   }
 }
 
-module.exports = { toJson, stringifyWith, nonSerializable, typeName };
+module.exports = { toJson, payloadJson, ObjectWriter, nonSerializable, typeName };

@@ -12,12 +12,8 @@ function recordInto(target, event) {
   }
   const trigger = event instanceof ErrorEvent ? event.triggerEvent : undefined;
   if (trigger !== undefined && !trigger[RECORDED]) {
-    void trigger.id; // both get their ids here, so the link and the objects agree
-    void event.id;
     target.recordError(wireText(event), wireText(trigger));
     trigger[RECORDED] = true;
-  } else if (event._id === undefined) {
-    event._id = target.recordNew(wireText(event)) ?? undefined;
   } else {
     target.record(wireText(event));
   }

@@ -10,7 +10,7 @@
 
 const log = require('./log.js');
 const { currentClient } = require('./client.js');
-const { stringifyWith } = require('./json.js');
+const { ObjectWriter } = require('./json.js');
 const { describeException } = require('./events.js');
 const { invalidArgument, describe, expectString } = require('./errors.js');
 
@@ -23,25 +23,20 @@ function reportFailure(err) {
   }
 }
 
-/** What one call is recorded as: its kind's wire fields around the call's own. */
+/** The JSON text of the event of one call, up to its `returns`. */
 function callEvent(kind, name, self, args, start, end) {
-  return (payload) => ({
-    kind,
-    action_type: kind === 'action' ? name : undefined,
-    name: kind === 'tool' ? name : undefined,
-    params: payload(args),
-    init_timestamp: start,
-    end_timestamp: end,
-    agent_id: self?.agentopsAgentId,
-  });
+  return new ObjectWriter(kind)
+    .value(kind === 'tool' ? 'name' : 'action_type', name)
+    .json('params', args)
+    .value('init_timestamp', start)
+    .value('end_timestamp', end)
+    .value('agent_id', self?.agentopsAgentId);
 }
 
 function recordReturn(kind, name, self, args, start, elapsed, value) {
   try {
     const client = currentClient();
-    if (client === null) return;
-    const fields = callEvent(kind, name, self, args, start, start + elapsed);
-    client.record(stringifyWith((payload) => ({ ...fields(payload), returns: payload(value) })));
+    if (client !== null) client.record(callEvent(kind, name, self, args, start, start + elapsed).json('returns', value).end());
   } catch (err) {
     reportFailure(err);
   }
@@ -52,9 +47,15 @@ function recordThrow(kind, name, self, args, start, elapsed, thrown) {
     const client = currentClient();
     if (client === null) return;
     const end = start + elapsed;
-    const trigger = stringifyWith(callEvent(kind, name, self, args, start, end));
+    const trigger = callEvent(kind, name, self, args, start, end).end();
     const { errorType, details, logs } = describeException(thrown);
-    const error = JSON.stringify({ kind: 'error', error_type: errorType, details, logs, init_timestamp: end, agent_id: self?.agentopsAgentId });
+    const error = new ObjectWriter('error')
+      .value('error_type', errorType)
+      .value('details', details)
+      .value('logs', logs)
+      .value('init_timestamp', end)
+      .value('agent_id', self?.agentopsAgentId)
+      .end();
     client.recordError(error, trigger);
   } catch (err) {
     reportFailure(err);

@@ -82,12 +82,6 @@ impl NativeClient {
         self.record_into_only(&event, None);
     }
 
-    /// As `record`, for an event without an id: returns the id the core gave it.
-    #[napi]
-    pub fn record_new(&self, event: String) -> Option<String> {
-        self.record_into_only(&event, None).map(|id| id.to_string())
-    }
-
     /// As `record`, for an error event and its not yet recorded trigger.
     #[napi]
     pub fn record_error(&self, error: String, trigger: Option<String>) {

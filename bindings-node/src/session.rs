@@ -51,12 +51,6 @@ impl NativeSession {
         record_json(&self.inner, &event, None);
     }
 
-    /// As `record`, for an event without an id: returns the id the core gave it.
-    #[napi]
-    pub fn record_new(&self, event: String) -> Option<String> {
-        record_json(&self.inner, &event, None).map(|id| id.to_string())
-    }
-
     /// Records an error event after its trigger (not recorded yet), linked.
     #[napi]
     pub fn record_error(&self, error: String, trigger: Option<String>) {

@@ -140,3 +140,30 @@ test('a child_process.fork child records on its own', async () => {
   assert.deepEqual([events[parent]?.length, events[child]?.length], [1, 2]);
   assert.equal((await mock.sessions())[child].end_state, 'Indeterminate');
 });
+
+test('cluster workers each record on their own', async () => {
+  const entry = `${process.cwd()}/bindings-node/lib/index.mjs`;
+  // A cluster worker's IPC channel keeps it alive; it ends when it lets go of it.
+  const workerCode = `${prelude('cluster', 2).replace("from 'agentops'", `from ${JSON.stringify(entry)}`)}\n process.disconnect();`;
+  const source = `
+    import cluster from 'node:cluster';
+    import fs from 'node:fs';
+    import os from 'node:os';
+    import path from 'node:path';
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agentops-cluster-')), 'worker.mjs');
+    fs.writeFileSync(file, ${JSON.stringify(workerCode)});
+    cluster.setupPrimary({ exec: file, execArgv: [], silent: true });
+    const outputs = await Promise.all([0, 1].map(() => new Promise((resolve) => {
+      const worker = cluster.fork();
+      let out = '';
+      worker.process.stdout.on('data', (d) => (out += d));
+      worker.on('exit', () => resolve(out));
+    })));
+    console.log(outputs.join(''));`;
+  const result = await runChild(source);
+  assert.equal(result.code, 0, result.stderr);
+  const ids = [...result.stdout.matchAll(/SESSION (\S+)/g)].map((m) => m[1]);
+  assert.equal(new Set(ids).size, 2, result.stdout);
+  const events = (await mock.events()).by_session;
+  for (const id of ids) assert.equal(events[id]?.length, 2, `cluster worker session ${id}`);
+});

@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use super::time::Timestamp;
 use super::{
-    ActionFields, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmFields,
-    ToolFields, names,
+    ActionFields, Cut, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmFields,
+    ToolFields, id, names,
 };
 use crate::error::{Error, ErrorKind, Result};
 
@@ -98,23 +98,24 @@ impl WireEvent<'_> {
     fn into_event(self) -> Event {
         let kind = self.kind_fields();
         let default_type = kind.default_event_type();
-        let mut event = Event::new(kind);
-        if let Some(id) = uuid(&self.id) {
-            event.id = id;
-        }
-        if let Some(init) = self.init_timestamp.get() {
-            event.init_timestamp = init;
-        }
-        event.end_timestamp = self.end_timestamp.get();
-        event.agent_id = uuid(&self.agent_id);
-        event.params = json(self.params);
-        event.returns = json(self.returns);
-        event.event_type = match self.event_type.0 {
-            Some(t) if t != default_type => Some(Cow::Owned(t.into_owned())),
-            _ => None,
+        // Built whole: `Event::new` would draw an id and read the clock for nothing.
+        let init_timestamp = self.init_timestamp.get().unwrap_or_else(Timestamp::now);
+        let mut event = Event {
+            id: uuid(&self.id).unwrap_or_else(id::new_id),
+            event_type: match self.event_type.0 {
+                Some(t) if t != default_type => Some(Cow::Owned(t.into_owned())),
+                _ => None,
+            },
+            params: json(self.params),
+            returns: json(self.returns),
+            init_timestamp,
+            end_timestamp: self.end_timestamp.get(),
+            agent_id: uuid(&self.agent_id),
+            kind,
+            truncated: Cut::default(),
         };
         if let EventKind::Error(fields) = &mut event.kind {
-            fields.timestamp.get_or_insert(event.init_timestamp);
+            fields.timestamp.get_or_insert(init_timestamp);
         }
         event
     }

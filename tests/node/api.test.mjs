@@ -193,3 +193,32 @@ test('a bad option or a refused session gives null, never a throw', async () => 
   assert.equal(refused.stdout.trim(), 'null');
   await mock.post('/_mock/reset');
 });
+
+test('configure before init, endAllSessions, shutdown report, recording after shutdown', async () => {
+  const { runChild } = await import('./support/child.mjs');
+  const source = `
+    import * as agentops from 'agentops';
+    agentops.configure({ endpoint: ${JSON.stringify(mock.url)}, defaultTags: ['configured'] });
+    const first = agentops.init({ maxWaitTime: 50 });
+    const second = agentops.startSession({ tags: ['two'] });
+    first.record(new agentops.ToolEvent({ name: 'a' }));
+    second.record(new agentops.ToolEvent({ name: 'b' }));
+    const ended = await agentops.endAllSessions('Success', 'batch end');
+    const report = await agentops.shutdown(5000);
+    agentops.startSession();
+    agentops.record(new agentops.ActionEvent({ actionType: 'late' }));
+    const late = agentops.stats();
+    console.log(JSON.stringify({ ids: [first.id, second.id], tags: second.tags, ended, report, running: first.isRunning, afterShutdown: late.dropped.after_shutdown }));
+  `;
+  const { code, stdout, stderr } = await runChild(source);
+  assert.equal(code, 0, stderr);
+  const out = JSON.parse(stdout.trim().split('\n').at(-1));
+  assert.equal(out.ended, 2);
+  assert.deepEqual(out.tags, ['configured', 'two']);
+  assert.deepEqual([out.report.completed, out.report.left, out.report.stats.delivered >= 2], [true, 0, true]);
+  assert.equal(out.running, false);
+  assert.equal(out.afterShutdown, 1, 'recorded after the shutdown: counted');
+  assert.match(stderr, /Could not start session/);
+  const sessions = await mock.sessions();
+  for (const id of out.ids) assert.deepEqual([sessions[id].end_state, sessions[id].end_state_reason], ['Success', 'batch end']);
+});

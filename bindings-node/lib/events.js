@@ -77,10 +77,13 @@ class Event {
       .strings('tags', this.tags);
   }
 
-  _base(kind) {
-    return new ObjectWriter(kind)
-      .value('id', this.id)
-      .value('event_type', this.eventType)
+  /** The fields every event has; `defaultType`: the class's own event type (not written). */
+  _base(kind, defaultType) {
+    const writer = new ObjectWriter(kind);
+    if (this._id === undefined) writer.plain('id', (this._id = newId()));
+    else writer.value('id', this._id);
+    return writer
+      .value('event_type', this.eventType === defaultType ? undefined : this.eventType)
       .json('params', this.params)
       .json('returns', this.returns)
       .value('init_timestamp', this._init)
@@ -100,7 +103,7 @@ class ActionEvent extends Event {
   }
 
   [WIRE]() {
-    return this._base('action')
+    return this._base('action', 'actions')
       .value('action_type', this.actionType)
       .json('logs', this.logs)
       .value('screenshot', this.screenshot)
@@ -122,7 +125,7 @@ class LLMEvent extends Event {
   }
 
   [WIRE]() {
-    return this._base('llm')
+    return this._base('llm', 'llms')
       .value('thread_id', this.threadId)
       .json('prompt', this.prompt)
       .value('prompt_tokens', this.promptTokens)
@@ -142,7 +145,7 @@ class ToolEvent extends Event {
   }
 
   [WIRE]() {
-    return this._base('tool').value('name', this.name).json('logs', this.logs);
+    return this._base('tool', 'tools').value('name', this.name).json('logs', this.logs);
   }
 }
 
@@ -172,7 +175,7 @@ class ErrorEvent extends Event {
   [WIRE]() {
     const trigger = this.triggerEvent;
     const details = this.details;
-    const writer = this._base('error')
+    const writer = this._base('error', 'errors')
       .value('trigger_event_id', trigger?.id)
       .value('trigger_event_type', trigger?.eventType)
       .value('error_type', this.errorType)

@@ -70,6 +70,12 @@ class ObjectWriter {
     return this;
   }
 
+  /** A string that needs no escaping (one this package made: an id, a name of its own). */
+  plain(key, text) {
+    this.out += `,"${key}":"${text}"`;
+    return this;
+  }
+
   /** A payload field: any value, as JSON. */
   json(key, value) {
     if (value !== undefined && value !== null) this.out += `,"${key}":${payloadJson(value)}`;

@@ -6,9 +6,11 @@
 #      python3 in .venv; AGENTOPS_TEST_PYTHONS="py1 py2" for several), then its pytest suite,
 #      the mock backend's own tests, the stub check of the native module and mypy;
 #   3. the Node package: `npm install` (builds the addon), `npm test` (node --test against the
-#      mock backend, then tsc over a typed usage file), and the Node example, offline.
-# Needs Rust, Python >= 3.10 with venv, and Node >= 20 with npm; everything else is installed
-# into the venvs and node_modules.
+#      mock backend, then tsc over a typed usage file), and the Node example, offline;
+#   4. the C library: tests/c/run.sh (the C tests plain, under valgrind and under ASan+UBSan, the
+#      header as C++, the C example built with pkg-config as the README says).
+# Needs Rust, Python >= 3.10 with venv, Node >= 20 with npm, a C/C++ compiler, valgrind and
+# pkg-config; everything else is installed into the venvs and node_modules.
 #
 #   bash tests/run.sh
 set -euo pipefail
@@ -63,5 +65,9 @@ AGENTOPS_EXPORT_DIR=$EXAMPLE_DIR node examples/node/quickstart.mjs | tee "$LOG"
 grep -q "recorded to $EXAMPLE_DIR/" "$LOG" && ls "$EXAMPLE_DIR"/*.jsonl >/dev/null
 rm -rf "$EXAMPLE_DIR"
 
+echo "== C: tests/c/run.sh"
+bash tests/c/run.sh 2>&1 | tee "$LOG"
+c_passed=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$LOG" | tail -1 | awk '{print $1}')
+
 # Every step above stops the script on failure, so reaching here means none failed.
-echo "tests: $((rust_passed + py_passed + node_passed)) passed, 0 failed"
+echo "tests: $((rust_passed + py_passed + node_passed + c_passed)) passed, 0 failed"

@@ -7,6 +7,7 @@
 //! - [`config`]: the option table, defaults, `AGENTOPS_*` environment variables, validation.
 //! - [`client`] and [`session`]: sessions and their lifecycle, the one registry of them.
 //! - [`uploader`]: the lock-free batching uploader (one worker thread, bounded channel).
+//! - [`logging`]: a stderr logger for bindings whose host has none to forward to.
 //! - [`export`]: where batches go — AgentOps REST v2, or local JSONL files — each exporter
 //!   owning its wire format.
 //!
@@ -22,6 +23,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod export;
+pub mod logging;
 pub mod session;
 pub mod uploader;
 

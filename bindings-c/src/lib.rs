@@ -24,3 +24,9 @@ pub use options::agentops_options;
 pub use session::agentops_session;
 pub use stats::{agentops_drop_reason, agentops_shutdown_report, agentops_stats};
 pub use status::agentops_status;
+
+// Events are allocated on the caller's thread and freed on the uploader thread; glibc's malloc
+// serialises that on an arena lock. mimalloc frees across threads without contention. Rust
+// allocations only: the host program's malloc is untouched.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -28,5 +28,6 @@ pub use status::agentops_status;
 // Events are allocated on the caller's thread and freed on the uploader thread; glibc's malloc
 // serialises that on an arena lock. mimalloc frees across threads without contention. Rust
 // allocations only: the host program's malloc is untouched.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

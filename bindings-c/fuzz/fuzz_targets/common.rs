@@ -9,16 +9,24 @@ use agentops::{agentops_client, agentops_options, agentops_session, agentops_sta
 #[allow(improper_ctypes)] // the handles are opaque: only pointers to them cross
 unsafe extern "C" {
     pub fn agentops_options_new(out: *mut *mut agentops_options) -> agentops_status;
-    pub fn agentops_options_set(o: *mut agentops_options, k: *const c_char, v: *const c_char) -> agentops_status;
+    pub fn agentops_options_set(
+        o: *mut agentops_options,
+        k: *const c_char,
+        v: *const c_char,
+    ) -> agentops_status;
     pub fn agentops_options_free(o: *mut agentops_options);
-    pub fn agentops_client_new(o: *const agentops_options, out: *mut *mut agentops_client) -> agentops_status;
+    pub fn agentops_client_new(
+        o: *const agentops_options,
+        out: *mut *mut agentops_client,
+    ) -> agentops_status;
     pub fn agentops_session_start(
         c: *const agentops_client,
         tags: *const c_char,
         inherited: *const c_char,
         out: *mut *mut agentops_session,
     ) -> agentops_status;
-    pub fn agentops_record_json(s: *const agentops_session, json: *const c_char) -> agentops_status;
+    pub fn agentops_record_json(s: *const agentops_session, json: *const c_char)
+    -> agentops_status;
     pub fn agentops_record_action(
         s: *const agentops_session,
         action_type: *const c_char,
@@ -49,7 +57,11 @@ pub fn session() -> *const agentops_session {
             assert_eq!(agentops_client_new(options, &mut client) as i32, 0);
             agentops_options_free(options);
             let mut session = std::ptr::null_mut();
-            assert_eq!(agentops_session_start(client, std::ptr::null(), std::ptr::null(), &mut session) as i32, 0);
+            assert_eq!(
+                agentops_session_start(client, std::ptr::null(), std::ptr::null(), &mut session)
+                    as i32,
+                0
+            );
             Shared(session)
         })
         .0

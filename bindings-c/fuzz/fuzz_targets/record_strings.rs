@@ -16,11 +16,19 @@ fuzz_target!(|data: &[u8]| {
     let (name, params, returns, key, value) = (next(), next(), next(), next(), next());
     let session = common::session();
     unsafe {
-        let status = common::agentops_record_action(session, name.as_ptr(), params.as_ptr(), returns.as_ptr());
+        let status = common::agentops_record_action(
+            session,
+            name.as_ptr(),
+            params.as_ptr(),
+            returns.as_ptr(),
+        );
         assert_ne!(status as i32, PANIC);
         let mut options = std::ptr::null_mut();
         common::agentops_options_new(&mut options);
-        assert_ne!(common::agentops_options_set(options, key.as_ptr(), value.as_ptr()) as i32, PANIC);
+        assert_ne!(
+            common::agentops_options_set(options, key.as_ptr(), value.as_ptr()) as i32,
+            PANIC
+        );
         common::agentops_options_free(options);
     }
 });

@@ -47,13 +47,8 @@ pub unsafe extern "C" fn agentops_client_new(
 /// `client` is NULL or a handle not freed yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn agentops_client_free(client: *mut agentops_client) {
-    if !client.is_null() {
-        let _ = guard(|| {
-            crate::fork::unregister(client);
-            drop(unsafe { Box::from_raw(client) });
-            Ok(())
-        });
-    }
+    crate::fork::unregister(client);
+    unsafe { crate::ffi::free_box(client) }
 }
 
 /// Starts a session (tags: comma-separated, NULL for none; `inherited_session_id`: a UUID

@@ -113,6 +113,19 @@ pub unsafe fn write_text(text: &str, buf: *mut c_char, len: usize) -> Outcome {
     Ok(())
 }
 
+/// Frees a handle made with `Box::into_raw` (NULL is fine); a panic in its drop is caught.
+///
+/// # Safety
+/// `ptr` is NULL or a handle of type `T` not freed yet.
+pub unsafe fn free_box<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        let _ = guard(|| {
+            drop(unsafe { Box::from_raw(ptr) });
+            Ok(())
+        });
+    }
+}
+
 /// The status of a core result.
 pub fn core<T>(result: agentops_core::Result<T>) -> Result<T, agentops_status> {
     result.map_err(|e| agentops_status::from(&e))

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 
 use agentops_core::Options;
 
-use crate::ffi::{core, guard, handle, req_str, write_out};
+use crate::ffi::{core, free_box, guard, handle, req_str, write_out};
 use crate::status::agentops_status;
 
 pub struct agentops_options {
@@ -56,12 +56,7 @@ pub unsafe extern "C" fn agentops_options_set(
 /// `options` is NULL or a handle not freed yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn agentops_options_free(options: *mut agentops_options) {
-    if !options.is_null() {
-        let _ = guard(|| {
-            drop(unsafe { Box::from_raw(options) });
-            Ok(())
-        });
-    }
+    unsafe { free_box(options) }
 }
 
 /// The options behind a nullable handle (NULL: none set).

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use agentops_core::{EndState, Session};
 use uuid::Uuid;
 
-use crate::ffi::{core, guard, handle, opt_str, req_str, tags, write_text};
+use crate::ffi::{core, free_box, guard, handle, opt_str, req_str, tags, write_text};
 use crate::status::agentops_status::{self, *};
 
 pub struct agentops_session {
@@ -81,6 +81,20 @@ pub unsafe extern "C" fn agentops_session_id(
     })
 }
 
+/// Reads `tags_csv` (required) and applies the tags to the session with `apply`.
+unsafe fn change_tags(
+    session: *const agentops_session,
+    tags_csv: *const c_char,
+    apply: fn(&Session, Vec<String>),
+) -> agentops_status {
+    guard(|| {
+        let session = unsafe { handle(session) }?;
+        unsafe { req_str(tags_csv) }?;
+        apply(&session.inner, unsafe { tags(tags_csv) }?);
+        Ok(())
+    })
+}
+
 /// Adds tags (comma-separated) to the session.
 ///
 /// # Safety
@@ -90,12 +104,7 @@ pub unsafe extern "C" fn agentops_session_add_tags(
     session: *const agentops_session,
     tags_csv: *const c_char,
 ) -> agentops_status {
-    guard(|| {
-        let session = unsafe { handle(session) }?;
-        unsafe { req_str(tags_csv) }?;
-        session.inner.add_tags(unsafe { tags(tags_csv) }?);
-        Ok(())
-    })
+    unsafe { change_tags(session, tags_csv, |s, tags| s.add_tags(tags)) }
 }
 
 /// Replaces the session's tags (comma-separated).
@@ -107,12 +116,7 @@ pub unsafe extern "C" fn agentops_session_set_tags(
     session: *const agentops_session,
     tags_csv: *const c_char,
 ) -> agentops_status {
-    guard(|| {
-        let session = unsafe { handle(session) }?;
-        unsafe { req_str(tags_csv) }?;
-        session.inner.set_tags(unsafe { tags(tags_csv) }?);
-        Ok(())
-    })
+    unsafe { change_tags(session, tags_csv, |s, tags| s.set_tags(tags)) }
 }
 
 /// Registers an agent with this session; its id (`id_len` ≥ 37) into `id_out`.
@@ -142,10 +146,5 @@ pub unsafe extern "C" fn agentops_session_create_agent(
 /// `session` is NULL or a handle not freed yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn agentops_session_free(session: *mut agentops_session) {
-    if !session.is_null() {
-        let _ = guard(|| {
-            drop(unsafe { Box::from_raw(session) });
-            Ok(())
-        });
-    }
+    unsafe { free_box(session) }
 }

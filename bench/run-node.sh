@@ -94,5 +94,5 @@ for rep in $(seq 1 "$REPS"); do
     sleep 1
   done
 done
-{ echo "$PEERS"; echo; "$PY" "$ROOT/bench/harness/node/summarize.py" "$OUT"; } > "${OUT%.jsonl}.md"
+{ echo "$PEERS"; echo; "$PY" "$ROOT/bench/harness/summarize_rust.py" "$OUT"; } > "${OUT%.jsonl}.md"
 cat "${OUT%.jsonl}.md"

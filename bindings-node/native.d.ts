@@ -32,8 +32,6 @@ export declare class NativeClient {
    * (none, or several) otherwise.
    */
   onlySession(): NativeSession
-  /** Open sessions, oldest first. */
-  sessions(): Array<NativeSession>
   get sessionCount(): number
   /** The open session with this id, or `null`. */
   getSession(sessionId: string): NativeSession | null
@@ -73,7 +71,6 @@ export declare class NativeClient {
   get exporter(): string
   get shutdownTimeoutMs(): number
   get autoStartSession(): boolean
-  get defaultTags(): Array<string>
 }
 
 export declare class NativeSession {
@@ -89,11 +86,6 @@ export declare class NativeSession {
    * The 0.3 "Session Stats" / "Session Replay" lines are logged.
    */
   end(endState?: string | undefined | null, endStateReason?: string | undefined | null): Promise<number | null>
-  /**
-   * Ends the session waiting at most `timeout_ms` on this thread (exit hooks). `true`
-   * if it was delivered in time.
-   */
-  endSync(endState: string, endStateReason: string | undefined | null, timeoutMs: number): boolean
   get tags(): Array<string>
   addTags(tags: Array<string>): void
   setTags(tags: Array<string>): void
@@ -105,15 +97,10 @@ export declare class NativeSession {
   get sessionUrl(): string
   /** The file this session is written to (file exporter), else `null`. */
   get exportPath(): string | null
-  /** The token cost known so far (`null` until the backend reports one). */
-  get tokenCost(): number | null
 }
 
 /** The version of agentops-core in this addon. */
 export declare function coreVersion(): string
-
-/** agentops 0.3's reason for sessions still open when the process exits. */
-export declare const EXIT_REASON: string
 
 /** Logs one line from JavaScript through the same sink (`level`: error, warn, info, debug). */
 export declare function log(level: string, message: string): void

@@ -838,6 +838,5 @@ module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeSession = nativeBinding.NativeSession
 module.exports.coreVersion = nativeBinding.coreVersion
-module.exports.EXIT_REASON = nativeBinding.EXIT_REASON
 module.exports.log = nativeBinding.log
 module.exports.setLogLevel = nativeBinding.setLogLevel

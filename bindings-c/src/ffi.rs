@@ -130,3 +130,29 @@ pub unsafe fn free_box<T>(ptr: *mut T) {
 pub fn core<T>(result: agentops_core::Result<T>) -> Result<T, agentops_status> {
     result.map_err(|e| agentops_status::from(&e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_becomes_a_code_not_an_abort() {
+        #[allow(clippy::panic)]
+        let status = guard(|| panic!("a bug"));
+        assert_eq!(status, AGENTOPS_ERR_PANIC);
+        assert_eq!(guard(|| Err(AGENTOPS_ERR_IO)), AGENTOPS_ERR_IO);
+        assert_eq!(guard(|| Ok(())), AGENTOPS_OK);
+    }
+
+    #[test]
+    fn text_that_does_not_fit_is_refused_and_nothing_is_written_past_the_buffer() {
+        let mut buf = [b'x' as c_char; 4];
+        let status = unsafe { write_text("abcd", buf.as_mut_ptr(), buf.len()) };
+        assert_eq!(status, Err(AGENTOPS_ERR_BUFFER_TOO_SMALL));
+        assert_eq!(
+            unsafe { write_text("abc", buf.as_mut_ptr(), buf.len()) },
+            Ok(())
+        );
+        assert_eq!(buf[3], 0);
+    }
+}

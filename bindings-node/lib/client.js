@@ -10,7 +10,7 @@ const log = require('./log.js');
 const hooks = require('./process-hooks.js');
 const { recordInto } = require('./record.js');
 const { wrap } = require('./session.js');
-const { INVALID_ARGUMENT, expectString, optionalString, tagList, describe } = require('./errors.js');
+const { INVALID_ARGUMENT, invalidArgument, expectString, optionalString, tagList, describe } = require('./errors.js');
 
 const state = {
   /** @type {import('../native').NativeClient | null} */
@@ -24,7 +24,7 @@ const state = {
 function optionsArg(options, what) {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${what} expects an options object, got ${describe(options)}`);
+    throw invalidArgument(`${what} expects an options object, got ${describe(options)}`);
   }
   return options;
 }
@@ -168,9 +168,7 @@ function endAllSessions(endState = 'Indeterminate', endStateReason) {
 function timeoutArg(timeoutMs) {
   if (timeoutMs === undefined || timeoutMs === null) return undefined;
   if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) {
-    const err = new TypeError(`timeoutMs must be a non-negative number, got ${describe(timeoutMs)}`);
-    err.code = INVALID_ARGUMENT;
-    throw err;
+    throw invalidArgument(`timeoutMs must be a non-negative number, got ${describe(timeoutMs)}`);
   }
   return timeoutMs;
 }

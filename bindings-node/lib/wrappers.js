@@ -9,7 +9,7 @@
 // Instrumentation never throws into user code: a failure to record is logged once.
 
 const log = require('./log.js');
-const { currentClient } = require('./client.js');
+const { currentClient, createAgent } = require('./client.js');
 const { ObjectWriter } = require('./json.js');
 const { describeException } = require('./events.js');
 const { invalidArgument, describe, expectString } = require('./errors.js');
@@ -150,7 +150,6 @@ function trackAgent(name) {
   return function decorate(Target) {
     if (typeof Target !== 'function') throw invalidArgument(`trackAgent decorates classes, not ${describe(Target)}`);
     const agentName = name ?? Target.name;
-    const { createAgent } = require('./client.js');
     const Tracked = class extends Target {
       constructor(...args) {
         super(...args);

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use agentops_core::{Client, EndState, ErrorKind, StartOptions, Wait};
+use agentops_core::{Client, EndState, StartOptions, Wait};
 use napi::Result;
 use napi::bindgen_prelude::{Env, Object};
 use napi_derive::napi;
@@ -98,16 +98,6 @@ impl NativeClient {
             .map_err(to_js)
     }
 
-    /// Open sessions, oldest first.
-    #[napi]
-    pub fn sessions(&self) -> Vec<NativeSession> {
-        self.inner
-            .sessions()
-            .into_iter()
-            .map(NativeSession::wrap)
-            .collect()
-    }
-
     #[napi(getter)]
     pub fn session_count(&self) -> u32 {
         self.inner.session_count() as u32
@@ -196,9 +186,7 @@ impl NativeClient {
         timeout_ms: Option<f64>,
     ) -> Result<u32, Code> {
         let (ended, delivery) = self.auto_end(end_state, &end_state_reason, timeout_ms)?;
-        if let Some(delivery) = delivery {
-            delivery.wait();
-        }
+        delivery.wait();
         Ok(ended)
     }
 
@@ -213,9 +201,7 @@ impl NativeClient {
     ) -> Result<Object<'env>, Code> {
         let (ended, delivery) = self.auto_end(end_state, &end_state_reason, timeout_ms)?;
         settled_by_thread(env, move || {
-            if let Some(delivery) = delivery {
-                delivery.wait();
-            }
+            delivery.wait();
             ended
         })
     }
@@ -245,11 +231,6 @@ impl NativeClient {
     pub fn auto_start_session(&self) -> bool {
         self.inner.config().auto_start_session
     }
-
-    #[napi(getter)]
-    pub fn default_tags(&self) -> Vec<String> {
-        self.inner.config().default_tags.clone()
-    }
 }
 
 impl NativeClient {
@@ -259,22 +240,18 @@ impl NativeClient {
         end_state: String,
         end_state_reason: &str,
         timeout_ms: Option<f64>,
-    ) -> Result<(u32, Option<agentops_core::uploader::Waiter<bool>>), Code> {
+    ) -> Result<(u32, agentops_core::uploader::Waiter<bool>), Code> {
         let timeout = millis(timeout_ms, self.inner.config().session_end_timeout)?;
         let state = state_or_fail(Some(end_state));
-        let ended = self.inner.auto_end_sessions(state, end_state_reason, None);
-        let delivery = (ended > 0).then(|| self.inner.flush_waiter(timeout));
+        let (ended, delivery) =
+            self.inner
+                .auto_end_sessions_waiter(state, end_state_reason, timeout);
         Ok((ended as u32, delivery))
     }
 
-    fn record_into_only(&self, event: &str, trigger: Option<&str>) -> Option<uuid::Uuid> {
-        match self.inner.session_for_record() {
-            Ok(session) => record_json(&session, event, trigger),
-            Err(err) if err.kind() == ErrorKind::ShutDown => None, // counted and logged by the core
-            Err(err) => {
-                log::warn!("Could not record event - {}", err.message());
-                None
-            }
+    fn record_into_only(&self, event: &str, trigger: Option<&str>) {
+        if let Some(session) = self.inner.session_for_record_or_log() {
+            record_json(&session, event, trigger);
         }
     }
 

@@ -21,10 +21,6 @@ pub fn core_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
-/// agentops 0.3's reason for sessions still open when the process exits.
-#[napi]
-pub const EXIT_REASON: &str = agentops_core::EXIT_REASON;
-
 // Events are allocated on the JS thread and freed on the uploader thread: mimalloc frees
 // across threads without the arena-lock contention of glibc's malloc (see the Python
 // binding). Rust allocations only; V8 keeps its own heap.

@@ -5,15 +5,12 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use agentops_core::{Event, Session};
-use uuid::Uuid;
 
 /// Records the event written in `event` into `session`; an error event with the text of
-/// its not yet recorded `trigger` records the trigger first and links the two. Returns the
-/// event's id (the core's own when the text had none), `None` if it could not be read.
-pub fn record_json(session: &Session, event: &str, trigger: Option<&str>) -> Option<Uuid> {
+/// its not yet recorded `trigger` records the trigger first and links the two.
+pub fn record_json(session: &Session, event: &str, trigger: Option<&str>) {
     let recorded = catch_unwind(AssertUnwindSafe(|| {
-        let event = decode(event)?;
-        let id = event.id;
+        let Some(event) = decode(event) else { return };
         let result = match trigger.and_then(decode) {
             Some(trigger) => session.record_error(event, Some(trigger)),
             None => session.record(event),
@@ -21,12 +18,10 @@ pub fn record_json(session: &Session, event: &str, trigger: Option<&str>) -> Opt
         if let Err(err) = result {
             session.log_refused_record(&err);
         }
-        Some(id)
     }));
-    recorded.unwrap_or_else(|_| {
+    if recorded.is_err() {
         log::error!("an event could not be recorded (a bug in agentops); it was dropped");
-        None
-    })
+    }
 }
 
 fn decode(text: &str) -> Option<Event> {

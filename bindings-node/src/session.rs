@@ -1,8 +1,6 @@
 //! `NativeSession`: one recording session. `lib/session.js` wraps it as the public
 //! `Session`.
 
-use std::time::Duration;
-
 use agentops_core::{EndState, ErrorKind, Session, Wait};
 use napi::Result;
 use napi::bindgen_prelude::{Env, Object};
@@ -23,9 +21,7 @@ pub fn parse_end_state(state: Option<&str>) -> Option<EndState> {
     let Some(state) = state else {
         return Some(EndState::Indeterminate);
     };
-    EndState::from_user(state)
-        .map_err(|err| log::warn!("{}", err.message()))
-        .ok()
+    EndState::from_user_or_warn(state)
 }
 
 pub fn uuid_arg(text: &str, what: &str) -> Result<uuid::Uuid, Code> {
@@ -90,25 +86,6 @@ impl NativeSession {
         })
     }
 
-    /// Ends the session waiting at most `timeout_ms` on this thread (exit hooks). `true`
-    /// if it was delivered in time.
-    #[napi]
-    pub fn end_sync(
-        &self,
-        end_state: String,
-        end_state_reason: Option<String>,
-        timeout_ms: f64,
-    ) -> bool {
-        let Some(state) = parse_end_state(Some(&end_state)) else {
-            return false;
-        };
-        let wait = Some(Duration::from_secs_f64(timeout_ms.max(0.0) / 1000.0));
-        match self.inner.end_waiter(state, end_state_reason, wait) {
-            Ok(waiter) => waiter.wait().delivered,
-            Err(_) => false,
-        }
-    }
-
     #[napi(getter)]
     pub fn tags(&self) -> Vec<String> {
         self.inner.tags()
@@ -147,12 +124,6 @@ impl NativeSession {
     #[napi(getter)]
     pub fn export_path(&self) -> Option<String> {
         self.inner.export_path().map(|p| p.display().to_string())
-    }
-
-    /// The token cost known so far (`null` until the backend reports one).
-    #[napi(getter)]
-    pub fn token_cost(&self) -> Option<f64> {
-        self.inner.token_cost()
     }
 }
 

@@ -4,9 +4,7 @@
 use std::mem::ManuallyDrop;
 use std::time::Duration;
 
-use agentops_core::{
-    Client, Config, DropReason, EndState, ErrorKind, ShutdownReport, StartOptions, Stats,
-};
+use agentops_core::{Client, Config, DropReason, EndState, ShutdownReport, StartOptions, Stats};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -140,10 +138,8 @@ impl PyClient {
     /// several open, logs a warning and records nothing; after the shutdown (the process
     /// is exiting) counts it as dropped. Never raises.
     pub(crate) fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) {
-        match self.inner.session_for_record() {
-            Ok(session) => record_into(py, &session, event),
-            Err(err) if err.kind() == ErrorKind::ShutDown => {} // counted and logged by the core
-            Err(err) => log::warn!("Could not record event - {}", err.message()),
+        if let Some(session) = self.inner.session_for_record_or_log() {
+            record_into(py, &session, event);
         }
     }
 
@@ -275,11 +271,10 @@ impl PyClient {
     ) -> PyResult<usize> {
         let timeout = self.timeout_or(timeout, self.config().session_end_timeout)?;
         let state = parse_end_state(Some(end_state)).unwrap_or(EndState::Fail);
-        let ended = self.inner.auto_end_sessions(state, &end_state_reason, None);
-        if ended > 0 {
-            let waiter = self.inner.flush_waiter(timeout);
-            interruptibly(py, &waiter)?;
-        }
+        let (ended, delivery) =
+            self.inner
+                .auto_end_sessions_waiter(state, &end_state_reason, timeout);
+        interruptibly(py, &delivery)?;
         Ok(ended)
     }
 

@@ -52,9 +52,7 @@ pub fn parse_end_state(value: Option<&Bound<'_, PyAny>>) -> Option<EndState> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
         return Some(EndState::Indeterminate);
     };
-    EndState::from_user(&end_state_text(value))
-        .map_err(|err| log::warn!("{}", err.message()))
-        .ok()
+    EndState::from_user_or_warn(&end_state_text(value))
 }
 
 impl PySession {

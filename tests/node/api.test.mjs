@@ -185,10 +185,11 @@ test('a bad option or a refused session gives null, never a throw', async () => 
   assert.equal(stdout.trim(), '[null,null,null]');
   assert.match(stderr, /Could not initialize AgentOps client - .*max_wait_time/);
   assert.match(stderr, /unknown option "noSuchOption"/);
-  await mock.script('/v2/create_session', [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }, { status: 500 }]);
+  // A refusal the core does not retry, so the answer comes whatever the machine's load.
+  await mock.script('/v2/create_session', [{ status: 401 }]);
   const refused = await runChild(`
     import * as agentops from 'agentops';
-    console.log(String(agentops.init({ endpoint: ${JSON.stringify(mock.url)}, sessionStartTimeout: 0.5 })));`);
+    console.log(String(agentops.init({ endpoint: ${JSON.stringify(mock.url)} })));`);
   assert.equal(refused.code, 0, refused.stderr);
   assert.equal(refused.stdout.trim(), 'null');
   await mock.post('/_mock/reset');

@@ -60,6 +60,29 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
   });
 }
 
+test('a second SIGTERM while the first one waits on a hung backend ends the process at once', async () => {
+  await mock.script('/v2/create_events', [{ hang: 40 }]);
+  const source = `${prelude('second-signal')}
+    setInterval(() => {}, 1000);
+    console.log('READY');`;
+  // The second signal goes once the first one's shutdown is stuck on the hung request; without
+  // it the shutdown would wait for that request (request and shutdown timeouts 60 s), past
+  // runChild's 20 s bound.
+  const hung = async () => (await mock.get('/_mock/script'))['/v2/create_events']?.length === 0;
+  const running = runChild(source, {
+    env: { AGENTOPS_SHUTDOWN_TIMEOUT: '60', AGENTOPS_REQUEST_TIMEOUT: '60' },
+    timeoutMs: 20000,
+    onStdout: (line, child) => {
+      if (line !== 'READY') return;
+      child.kill('SIGTERM');
+      mock.waitFor(hung, 15000, 'the hung request').then(() => child.kill('SIGTERM'), () => {});
+    },
+  });
+  const result = await running;
+  assert.deepEqual([result.code, result.signal], [null, 'SIGTERM'], result.stderr);
+  assert.ok(await hung(), 'the hung request was consumed, so no later test meets it');
+});
+
 test('SIGTERM with a listener of the app: sessions end as Fail, the app goes on and decides', async () => {
   const source = `${prelude('listener')}
     process.on('SIGTERM', () => console.log('APP GOT SIGTERM'));

@@ -190,6 +190,20 @@ impl Client {
         self.only_session()
     }
 
+    /// As [`Client::session_for_record`] for a `record()` that never raises: `None` after
+    /// logging why there is no session (none or several open: a warning; after the shutdown:
+    /// nothing more, the drop was counted and logged).
+    pub fn session_for_record_or_log(&self) -> Option<Session> {
+        match self.session_for_record() {
+            Ok(session) => Some(session),
+            Err(err) if err.kind() == ErrorKind::ShutDown => None,
+            Err(err) => {
+                log::warn!("Could not record event - {}", err.message());
+                None
+            }
+        }
+    }
+
     /// The one open session, for the single-session API of agentops 0.3; an error names
     /// the problem when there are none or several.
     pub fn only_session(&self) -> Result<Session> {
@@ -272,6 +286,23 @@ impl Client {
         wait: Option<Duration>,
     ) -> usize {
         self.sessions_now().auto_end(state, reason, wait)
+    }
+
+    /// As [`Client::auto_end_sessions`], returning at once: how many ended, and a wait for
+    /// their delivery (at most `timeout`; answered at once when none ended) that a binding
+    /// may take in slices or on another thread.
+    pub fn auto_end_sessions_waiter(
+        &self,
+        state: EndState,
+        reason: &str,
+        timeout: Duration,
+    ) -> (usize, Waiter<bool>) {
+        let ended = self.auto_end_sessions(state, reason, None);
+        let delivery = match ended {
+            0 => Waiter::new(None, std::time::Instant::now(), true),
+            _ => self.flush_waiter(timeout),
+        };
+        (ended, delivery)
     }
 
     pub fn is_shut_down(&self) -> bool {

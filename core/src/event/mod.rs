@@ -45,6 +45,14 @@ impl EndState {
             .find(|state| state.as_str().eq_ignore_ascii_case(s.trim()))
     }
 
+    /// As [`EndState::from_user`] for bindings that, like agentops 0.3, warn and go on: the
+    /// warning is logged and the answer is `None`.
+    pub fn from_user_or_warn(s: &str) -> Option<Self> {
+        Self::from_user(s)
+            .map_err(|err| log::warn!("{}", err.message()))
+            .ok()
+    }
+
     /// As [`EndState::parse`], with agentops 0.3's warning text as the error.
     pub fn from_user(s: &str) -> Result<Self> {
         Self::parse(s).ok_or_else(|| {

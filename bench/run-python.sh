@@ -11,9 +11,10 @@
 #
 #   bash bench/run-python.sh               # REPS=3 (about 30 min with the peers on the 2-core box, plus venv setup)
 #   REPS=1 ONLY=ours bash bench/run-python.sh
+#   ONLY=otlp,otel-record bash bench/run-python.sh   # the OTLP exporter against OpenTelemetry's
 #   REPS=1 ONLY=cpu bash bench/run-python.sh     # steady-load CPU only
 #
-# Env: REPS (3), ONLY (substring of run labels), OUT (bench-results/python-<date>.jsonl),
+# Env: REPS (3), ONLY (comma-separated substrings of run labels), OUT (bench-results/python-<date>.jsonl),
 #      ANCHORS (../shared/anchors; peers only when it exists).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +42,7 @@ echo "== $PEERS" >&2
 RUNS=(
   "bench|ours-record-default|ours|$ROOT|$OURS --workload record --mode default --n 100000"
   "bench|ours-decorator-default|ours|$ROOT|$OURS --workload decorator --mode default --n 100000"
+  "bench|ours-otlp-record|ours|$ROOT|$OURS --workload record --mode otlp --n 100000"
   "cpu|ours-cpu-10k|ours|$ROOT|$HARNESS/cpu_steady.py $OURS:AgentOpsRs $CPU_ARGS"
 )
 if [[ -d $ANCHORS ]]; then
@@ -55,7 +57,14 @@ if [[ -d $ANCHORS ]]; then
     "bench|lf2-record-default|lf2|$ANCHORS|$ANCHORS/bench_langfuse.py --workload record --mode default --n 100000"
   )
 fi
-selected() { [[ -z "${ONLY:-}" || "$1" == *"$ONLY"* ]]; }
+# ONLY: substrings of run labels, separated by commas (a run is selected when it has any).
+selected() {
+  [[ -z "${ONLY:-}" ]] && return 0
+  local part
+  IFS=, read -ra parts <<<"$ONLY"
+  for part in "${parts[@]}"; do [[ "$1" == *"$part"* ]] && return 0; done
+  return 1
+}
 
 # Venvs: only those of the selected runs. Peers: pinned requirements; ours: this checkout.
 mkvenv() {  # name requirements-file

@@ -8,9 +8,12 @@
 #   3. the Node package: `npm install` (builds the addon), `npm test` (node --test against the
 #      mock backend, then tsc over a typed usage file), and the Node example, offline;
 #   4. the C library: tests/c/run.sh (the C tests plain, under valgrind and under ASan+UBSan, the
-#      header as C++, the C example built with pkg-config as the README says).
-# Needs Rust, Python >= 3.10 with venv, Node >= 20 with npm, a C/C++ compiler, valgrind and
-# pkg-config; everything else is installed into the venvs and node_modules.
+#      header as C++, the C example built with pkg-config as the README says);
+#   5. the OTLP exporter against a real OpenTelemetry Collector (tests/otel: built once by
+#      tests/otel/build-otelcol.sh from the Go module proxy, cached in ~/.cache), with
+#      producers in Python, Node and C.
+# Needs Rust, Python >= 3.10 with venv, Node >= 20 with npm, a C/C++ compiler, valgrind,
+# pkg-config and Go >= 1.26; everything else is installed into the venvs and node_modules.
 #
 #   bash tests/run.sh
 set -euo pipefail
@@ -53,6 +56,7 @@ for py in ${AGENTOPS_TEST_PYTHONS:-.venv/bin/python}; do
   py_passed=$((py_passed + $(grep -Eo '[0-9]+ passed' "$LOG" | tail -1 | grep -Eo '[0-9]+')))
   "$venv/bin/python" -m mypy.stubtest agentops._native
   "$venv/bin/python" -m mypy bindings-python/python/agentops
+  last_venv=$venv
 done
 
 echo "== Node: npm install (builds the addon), npm test"
@@ -69,5 +73,10 @@ echo "== C: tests/c/run.sh"
 bash tests/c/run.sh 2>&1 | tee "$LOG"
 c_passed=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$LOG" | tail -1 | awk '{print $1}')
 
+echo "== OTLP: a real OpenTelemetry Collector, producers in Python, Node and C (tests/otel)"
+OTELCOL_BIN=$(bash tests/otel/build-otelcol.sh "${XDG_CACHE_HOME:-$HOME/.cache}/otelcol-v0.161.0" | tail -1)
+OTELCOL_BIN=$OTELCOL_BIN "$last_venv/bin/python" -m pytest -q -p no:cacheprovider tests/otel 2>&1 | tee "$LOG"
+otel_passed=$(grep -Eo '[0-9]+ passed' "$LOG" | tail -1 | grep -Eo '[0-9]+')
+
 # Every step above stops the script on failure, so reaching here means none failed.
-echo "tests: $((rust_passed + py_passed + node_passed + c_passed)) passed, 0 failed"
+echo "tests: $((rust_passed + py_passed + node_passed + c_passed + otel_passed)) passed, 0 failed"

@@ -10,6 +10,8 @@ Modes:
   default    SDK defaults (max_queue_size=512 events per request, max_wait_time=5000 ms,
              buffer of 131,072 events / 64 MiB)
   nodrop     same here: the default buffer already holds the whole run
+  otlp       defaults, through the OTLP/HTTP JSON exporter to the sink's /v1/traces (one span an
+             event, plus the session's root span when it ends)
 
 Examples (from the repository root, with the package installed):
   python bench/python/bench_agentops_rs.py --workload record --mode default --n 100000
@@ -29,7 +31,7 @@ import benchlib  # noqa: E402
 class AgentOpsRs:
     name = "agentops-rs"
     idle_s = 7.0  # longer than the 5 s max_wait_time
-    modes = ("default", "nodrop")
+    modes = ("default", "nodrop", "otlp")
 
     def setup(self, sink_url, mode, expected, args):
         os.environ.setdefault("AGENTOPS_LOGGING_LEVEL", "WARNING")
@@ -37,16 +39,21 @@ class AgentOpsRs:
         from agentops import ActionEvent
 
         self.agentops, self.ActionEvent = agentops, ActionEvent
-        session = agentops.init(
-            api_key=str(uuid.uuid4()),
-            endpoint=sink_url,
-            instrument_llm_calls=False,
-            auto_start_session=True,
-        )
+        if mode == "otlp":
+            destination = {"exporter": "otlp", "otlp_endpoint": sink_url}
+            self.extra_items_on_shutdown = 1  # the session's root span
+        else:
+            destination = {"api_key": str(uuid.uuid4()), "endpoint": sink_url}
+        session = agentops.init(instrument_llm_calls=False, auto_start_session=True, **destination)
         if session is None:
             raise RuntimeError("agentops.init did not start a session")
         self.session = session
-        return {"max_queue_size": 512, "max_wait_time_ms": 5000, "max_buffered_events": 131072}
+        return {
+            "max_queue_size": 512,
+            "max_wait_time_ms": 5000,
+            "max_buffered_events": 131072,
+            "exporter": "otlp" if mode == "otlp" else "agentops",
+        }
 
     def versions(self):
         return {"agentops": version("agentops")}

@@ -19,6 +19,18 @@ export interface Options {
   envDataOptOut?: boolean;
   exporter?: 'agentops' | 'file' | 'otlp';
   exportDir?: string;
+  /** Base URL; traces go to `<otlpEndpoint>/v1/traces`. */
+  otlpEndpoint?: string;
+  /** Full traces URL, used as given. */
+  otlpTracesEndpoint?: string;
+  /** `"k=v,k2=v2"` or `{ k: 'v' }`; values are never logged. */
+  otlpHeaders?: string | Record<string, string>;
+  /** Milliseconds. */
+  otlpTimeout?: number;
+  otlpCompression?: 'gzip' | 'none';
+  serviceName?: string;
+  /** `"k=v,k2=v2"` or `{ k: 'v' }`. */
+  resourceAttributes?: string | Record<string, string>;
   maxBufferedEvents?: number;
   maxBufferedBytes?: number;
   maxFieldBytes?: number;

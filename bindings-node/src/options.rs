@@ -18,37 +18,39 @@ pub fn options_from_json(text: Option<&str>) -> JsResult<Options> {
         return Err(invalid_argument("options must be an object"));
     };
     for (key, value) in entries {
-        if let Some(value) = option_value(&key, value)? {
+        if let Some(value) = option_value(value) {
             options.set(&key, value).map_err(to_js)?;
         }
     }
     Ok(options)
 }
 
-fn option_value(key: &str, value: Value) -> JsResult<Option<OptionValue>> {
-    Ok(Some(match value {
-        Value::Null => return Ok(None),
+fn option_value(value: Value) -> Option<OptionValue> {
+    Some(match value {
+        Value::Null => return None,
         Value::Bool(b) => OptionValue::Bool(b),
         Value::String(s) => OptionValue::Text(s),
         Value::Number(n) => match n.as_i64() {
             Some(i) => OptionValue::Int(i),
             None => OptionValue::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
-        Value::Array(items) => OptionValue::List(
-            items
+        Value::Array(items) => OptionValue::List(items.into_iter().map(text_of).collect()),
+        // Headers and resource attributes: `{ name: value }`.
+        Value::Object(entries) => OptionValue::Map(
+            entries
                 .into_iter()
-                .map(|item| match item {
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                })
+                .map(|(name, value)| (name, text_of(value)))
                 .collect(),
         ),
-        Value::Object(_) => {
-            return Err(invalid_argument(format!(
-                "option {key} must be a string, number, boolean or array, not an object"
-            )));
-        }
-    }))
+    })
+}
+
+/// A string as it is, anything else as its JSON text.
+fn text_of(value: Value) -> String {
+    match value {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -65,5 +67,8 @@ mod tests {
         assert!(options_from_json(Some(r#"{"nope": 1}"#)).is_err());
         assert!(options_from_json(Some(r#"{"maxWaitTime": "soon"}"#)).is_err());
         assert!(options_from_json(Some("[1]")).is_err());
+        let o = options_from_json(Some(r#"{"otlpHeaders": {"x-key": "v", "n": 1}}"#)).unwrap();
+        assert_eq!(o.build().unwrap().otlp_headers.get("n"), Some("1"));
+        assert!(options_from_json(Some(r#"{"maxWaitTime": {"a": 1}}"#)).is_err());
     }
 }

@@ -3,7 +3,7 @@
 
 use agentops_core::{OptionValue, Options};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple};
 
 use crate::errors::to_py;
 use crate::util::{display, str_of};
@@ -15,7 +15,8 @@ pub struct PyOptions {
 }
 
 /// A Python value as the core's option value: `bool`, `int`, `float`, `str`, a list /
-/// tuple / set of tags, or anything else by its `str()` (e.g. a `pathlib.Path`).
+/// tuple / set of tags, a `dict` of headers or attributes (keys and values by their
+/// `str()`), or anything else by its `str()` (e.g. a `pathlib.Path`).
 fn option_value(value: &Bound<'_, PyAny>) -> OptionValue {
     if let Ok(b) = value.cast::<PyBool>() {
         return OptionValue::Bool(b.is_true());
@@ -31,6 +32,10 @@ fn option_value(value: &Bound<'_, PyAny>) -> OptionValue {
     }
     if let Ok(s) = value.cast::<PyString>() {
         return OptionValue::Text(str_of(s).into_owned());
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let pairs = dict.iter().map(|(k, v)| (display(&k), display(&v)));
+        return OptionValue::Map(pairs.collect());
     }
     let is_collection = value.is_instance_of::<PyList>()
         || value.is_instance_of::<PyTuple>()

@@ -43,9 +43,13 @@ fn readme_table() -> String {
 
 fn python_type(option: &OptionSpec) -> &'static str {
     match option.value_type() {
-        ValueType::Secret | ValueType::Url | ValueType::Path | ValueType::Exporter => {
-            "Optional[str]"
-        }
+        ValueType::Secret
+        | ValueType::Url
+        | ValueType::Path
+        | ValueType::Exporter
+        | ValueType::Text
+        | ValueType::Compression => "Optional[str]",
+        ValueType::Headers | ValueType::Attributes => "Optional[Union[str, Mapping[str, str]]]",
         ValueType::Integer => "Optional[int]",
         ValueType::Boolean => "Optional[bool]",
         ValueType::Number => "Optional[float]",
@@ -203,4 +207,21 @@ fn generated_files_match_the_option_table() {
         stale.is_empty(),
         "out of date: {stale:?}; run `{REGENERATE}`"
     );
+}
+
+/// The Node package's hand-written `Options` interface names every option of the table.
+#[test]
+fn the_node_options_interface_has_every_option() {
+    let path = repo().join("bindings-node/lib/index.d.ts");
+    let text = std::fs::read_to_string(&path).expect("index.d.ts");
+    let start = text
+        .find("export interface Options {")
+        .expect("an Options interface");
+    let body = &text[start..start + text[start..].find("\n}").expect("its end")];
+    let missing: Vec<&str> = OPTIONS
+        .iter()
+        .map(|o| o.camel_name)
+        .filter(|name| !body.contains(&format!("  {name}?:")))
+        .collect();
+    assert!(missing.is_empty(), "{} lacks {missing:?}", path.display());
 }

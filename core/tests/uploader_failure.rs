@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use agentops_core::export::{
-    EncodedBatch, ExportResult, Exporter, SessionRecord, SessionRef, Started, Updated,
+    Accepted, EncodedBatch, ExportResult, Exporter, SessionRecord, SessionRef, Started, Updated,
 };
 use agentops_core::{Client, Config, DropReason, ErrorKind, Event, StartOptions};
 use uuid::Uuid;
@@ -45,7 +45,7 @@ impl Exporter for PanicsOnEvents {
         _: SessionRef<'_>,
         _: &EncodedBatch,
         _: Duration,
-    ) -> ExportResult<()> {
+    ) -> ExportResult<Accepted> {
         panic!("a bug in an exporter")
     }
     fn update_session(

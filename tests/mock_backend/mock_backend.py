@@ -17,6 +17,10 @@ AgentOps routes (POST, JSON):
   /v2/update_session   Bearer jwt; {"session": {...}} -> {"status":"success","token_cost":N}
   /v2/create_agent     Bearer jwt; {"id":...,"name":...} -> {"status":"success"}
 
+OTLP/HTTP route (POST, JSON, gzip allowed):
+  /v1/traces           {"resourceSpans": [...]} -> {"partialSuccess": {}}; every span is
+                       accepted as an event of the session whose UUID is its traceId (by spanId)
+
 Faults are scripted per route and consumed one per request (in order):
   {"status": 503, "body": "optional verbatim body", "retry_after": "2"}
   {"hang": 5.0}     read the request, sleep, close without a response
@@ -73,6 +77,8 @@ AGENTOPS_ROUTES = (
     "/v2/update_session",
     "/v2/create_agent",
 )
+OTLP_TRACES = "/v1/traces"
+ROUTES = AGENTOPS_ROUTES + (OTLP_TRACES,)
 BEARER_ROUTES = ("/v2/create_events", "/v2/update_session", "/v2/create_agent")
 API_KEY_ROUTES = ("/v2/create_session", "/v2/reauthorize_jwt")
 INVALID_JWT = {"error": "Invalid or expired JWT", "message": "Please reauthorize using /reauthorize_jwt"}
@@ -126,7 +132,7 @@ class State:
         self.tokens[jwt] = {"session_id": session_id, "valid": True}
         return jwt
 
-    def accept(self, session_id: str, events: list) -> None:
+    def accept(self, session_id: str, events: list, id_key: str = "id") -> None:
         self.accepted += len(events)
         lst = self.by_session.setdefault(session_id, [])
         room = MAX_STORED_EVENTS - self.stored_events
@@ -134,7 +140,7 @@ class State:
             lst.extend(events[:room])
             self.stored_events += min(room, len(events))
         for ev in events:
-            eid = ev.get("id") if isinstance(ev, dict) else None
+            eid = ev.get(id_key) if isinstance(ev, dict) else None
             if eid is None or not isinstance(eid, (str, int, float, bool)):
                 continue
             if eid in self.id_counts:
@@ -318,7 +324,7 @@ class Handler(BaseHTTPRequestHandler):
             "session_id": None,
         }
         token = self._bearer()
-        known = path in AGENTOPS_ROUTES
+        known = path in ROUTES
         fault = None
         with STATE.lock:
             entry["session_id"] = STATE.session_of(token)
@@ -392,10 +398,12 @@ class Handler(BaseHTTPRequestHandler):
             entry["status"] = status
 
     def _handle_route(self, path: str, body, token: str | None):
-        if path not in AGENTOPS_ROUTES:
+        if path not in ROUTES:
             return 404, {"error": "not found", "path": path}
         if self.command != "POST":
             return 405, {"error": "method not allowed"}
+        if path == OTLP_TRACES:
+            return self._accept_spans(body)
         if path in API_KEY_ROUTES and not (self.headers.get("X-Agentops-Api-Key") or "").strip():
             return 401, {"error": "missing api key"}
         with STATE.lock:
@@ -444,6 +452,26 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, {"status": "success"}
         return 404, {"error": "not found"}  # unreachable
 
+    @staticmethod
+    def _accept_spans(body):
+        """Spans as events of the session their traceId names (a session UUID's hex)."""
+        resource_spans = body.get("resourceSpans") if isinstance(body, dict) else None
+        if not isinstance(resource_spans, list):
+            return 400, {"code": 3, "message": 'body must be {"resourceSpans": [...]}'}
+        by_session: dict[str, list] = {}
+        for rs in resource_spans:
+            for ss in (rs or {}).get("scopeSpans") or []:
+                for span in (ss or {}).get("spans") or []:
+                    try:
+                        sid = str(uuid.UUID(hex=span["traceId"]))
+                    except (KeyError, TypeError, ValueError):
+                        return 400, {"code": 3, "message": "span without a valid traceId"}
+                    by_session.setdefault(sid, []).append(span)
+        with STATE.lock:
+            for sid, spans in by_session.items():
+                STATE.accept(sid, spans, id_key="spanId")
+        return 200, {"partialSuccess": {}}
+
     # -- control API ---------------------------------------------------------------
     def _control(self, u) -> None:
         raw = self._read_body()
@@ -489,7 +517,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, out)
             if path == "/_mock/script" and m == "POST":
                 route, faults = body.get("route"), body.get("faults")
-                if route not in AGENTOPS_ROUTES:
+                if route not in ROUTES:
                     return self._send(400, {"error": "unknown route %r" % (route,)})
                 if not isinstance(faults, list):
                     return self._send(400, {"error": "faults must be a list"})
@@ -504,7 +532,7 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, {"ok": True, "pending": n})
             if path == "/_mock/rules" and m == "POST":
                 route = body.get("route")
-                if route not in AGENTOPS_ROUTES:
+                if route not in ROUTES:
                     return self._send(400, {"error": "unknown route %r" % (route,)})
                 upd = {}
                 if "max_events_per_request" in body:

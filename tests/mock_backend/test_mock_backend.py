@@ -181,3 +181,18 @@ def test_stops_by_itself():
     m.stop()
     assert m.proc.returncode == 0
     assert os.path.exists(SERVER)
+
+
+def test_otlp_traces_are_accepted_as_events_of_the_session_their_trace_names(mb):
+    sid = "5b8efff7-9803-8103-d269-b633813fc60c"
+    span = {"traceId": sid.replace("-", ""), "spanId": "eee19b7ec3c1b174", "name": "x"}
+    body = {"resourceSpans": [{"scopeSpans": [{"spans": [span, dict(span, spanId="0000000000000001")]}]}]}
+    st, _, answer = mb.request("POST", "/v1/traces", body)
+    assert (st, answer) == (200, b'{"partialSuccess": {}}')
+    assert [s["spanId"] for s in mb.events()["by_session"][sid]] == ["eee19b7ec3c1b174", "0000000000000001"]
+    assert (
+        mb.request("POST", "/v1/traces", {"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "zz"}]}]}]})[0]
+        == 400
+    )
+    mb.script("/v1/traces", [{"status": 503}])
+    assert mb.request("POST", "/v1/traces", body)[0] == 503

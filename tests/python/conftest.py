@@ -28,7 +28,7 @@ def mock() -> Any:
 @pytest.fixture(autouse=True)
 def _clean(mock: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     for name in list(os.environ):
-        if name.startswith("AGENTOPS_"):
+        if name.startswith(("AGENTOPS_", "OTEL_")):
             monkeypatch.delenv(name)
     clear_singletons()
     mock.reset()

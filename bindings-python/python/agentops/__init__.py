@@ -17,7 +17,7 @@ file is written unless you choose the file exporter.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 from . import (
     _native,  # noqa: F401  (the native module loads first)
@@ -56,6 +56,13 @@ def init(
     # options:begin
     exporter: Optional[str] = None,
     export_dir: Optional[str] = None,
+    otlp_endpoint: Optional[str] = None,
+    otlp_traces_endpoint: Optional[str] = None,
+    otlp_headers: Optional[Union[str, Mapping[str, str]]] = None,
+    otlp_timeout: Optional[float] = None,
+    otlp_compression: Optional[str] = None,
+    service_name: Optional[str] = None,
+    resource_attributes: Optional[Union[str, Mapping[str, str]]] = None,
     max_buffered_events: Optional[int] = None,
     max_buffered_bytes: Optional[int] = None,
     max_field_bytes: Optional[int] = None,
@@ -86,8 +93,15 @@ def init(
       auto_start_session (AGENTOPS_AUTO_START_SESSION, boolean; default true): `init` starts a session.
       skip_auto_end_session (AGENTOPS_SKIP_AUTO_END_SESSION, boolean; default false): Leave sessions open when the process exits (their events are still delivered).
       env_data_opt_out (AGENTOPS_ENV_DATA_OPT_OUT, boolean; default false): Send no host environment details with sessions.
-      exporter (AGENTOPS_EXPORTER, exporter; default agentops when a key is set, else nothing starts): Where sessions go: `agentops` (the REST v2 API) or `file` (local JSONL files, no key needed).
+      exporter (AGENTOPS_EXPORTER, exporter; default agentops when a key is set, else nothing starts): Where sessions go: `agentops` (the REST v2 API), `file` (local JSONL files, no key needed) or `otlp` (OTLP/HTTP traces to an OpenTelemetry Collector, no key needed).
       export_dir (AGENTOPS_EXPORT_DIR, path; default agentops_sessions): Directory of the file exporter: one `<session id>.jsonl` per session.
+      otlp_endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, URL; default http://localhost:4318): Base URL of the OTLP exporter; traces go to `<base>/v1/traces`.
+      otlp_traces_endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, URL; default otlp_endpoint + /v1/traces): Full URL the OTLP exporter posts traces to, used as given (overrides `otlp_endpoint`).
+      otlp_headers (OTEL_EXPORTER_OTLP_HEADERS, headers; default none): Headers of every OTLP request, `key=value` pairs separated by commas (values percent-decoded; never logged).
+      otlp_timeout (OTEL_EXPORTER_OTLP_TIMEOUT, number; default 10000 ms): Bound on every OTLP request.
+      otlp_compression (OTEL_EXPORTER_OTLP_COMPRESSION, compression; default none): `gzip` to compress OTLP request bodies, or `none`.
+      service_name (OTEL_SERVICE_NAME, text; default unknown_service:<executable>): The `service.name` of the OTLP resource (overrides one in `resource_attributes`).
+      resource_attributes (OTEL_RESOURCE_ATTRIBUTES, attributes; default none): More OTLP resource attributes, `key=value` pairs separated by commas (percent-decoded).
       max_buffered_events (AGENTOPS_MAX_BUFFERED_EVENTS, integer; default 131072 events): Bound on events recorded but not yet delivered; beyond it new events are dropped and counted, never waited for.
       max_buffered_bytes (AGENTOPS_MAX_BUFFERED_BYTES, integer; default 67108864 bytes): Bound on the estimated size of those events.
       max_field_bytes (AGENTOPS_MAX_FIELD_BYTES, integer; default 67108864 bytes): A payload or text field longer than this is cut, with a marker saying how much; fields are also cut so that one event fits the buffer.
@@ -142,6 +156,13 @@ def configure(
     # options:begin
     exporter: Optional[str] = None,
     export_dir: Optional[str] = None,
+    otlp_endpoint: Optional[str] = None,
+    otlp_traces_endpoint: Optional[str] = None,
+    otlp_headers: Optional[Union[str, Mapping[str, str]]] = None,
+    otlp_timeout: Optional[float] = None,
+    otlp_compression: Optional[str] = None,
+    service_name: Optional[str] = None,
+    resource_attributes: Optional[Union[str, Mapping[str, str]]] = None,
     max_buffered_events: Optional[int] = None,
     max_buffered_bytes: Optional[int] = None,
     max_field_bytes: Optional[int] = None,
@@ -168,8 +189,15 @@ def configure(
       auto_start_session (AGENTOPS_AUTO_START_SESSION, boolean; default true): `init` starts a session.
       skip_auto_end_session (AGENTOPS_SKIP_AUTO_END_SESSION, boolean; default false): Leave sessions open when the process exits (their events are still delivered).
       env_data_opt_out (AGENTOPS_ENV_DATA_OPT_OUT, boolean; default false): Send no host environment details with sessions.
-      exporter (AGENTOPS_EXPORTER, exporter; default agentops when a key is set, else nothing starts): Where sessions go: `agentops` (the REST v2 API) or `file` (local JSONL files, no key needed).
+      exporter (AGENTOPS_EXPORTER, exporter; default agentops when a key is set, else nothing starts): Where sessions go: `agentops` (the REST v2 API), `file` (local JSONL files, no key needed) or `otlp` (OTLP/HTTP traces to an OpenTelemetry Collector, no key needed).
       export_dir (AGENTOPS_EXPORT_DIR, path; default agentops_sessions): Directory of the file exporter: one `<session id>.jsonl` per session.
+      otlp_endpoint (OTEL_EXPORTER_OTLP_ENDPOINT, URL; default http://localhost:4318): Base URL of the OTLP exporter; traces go to `<base>/v1/traces`.
+      otlp_traces_endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, URL; default otlp_endpoint + /v1/traces): Full URL the OTLP exporter posts traces to, used as given (overrides `otlp_endpoint`).
+      otlp_headers (OTEL_EXPORTER_OTLP_HEADERS, headers; default none): Headers of every OTLP request, `key=value` pairs separated by commas (values percent-decoded; never logged).
+      otlp_timeout (OTEL_EXPORTER_OTLP_TIMEOUT, number; default 10000 ms): Bound on every OTLP request.
+      otlp_compression (OTEL_EXPORTER_OTLP_COMPRESSION, compression; default none): `gzip` to compress OTLP request bodies, or `none`.
+      service_name (OTEL_SERVICE_NAME, text; default unknown_service:<executable>): The `service.name` of the OTLP resource (overrides one in `resource_attributes`).
+      resource_attributes (OTEL_RESOURCE_ATTRIBUTES, attributes; default none): More OTLP resource attributes, `key=value` pairs separated by commas (percent-decoded).
       max_buffered_events (AGENTOPS_MAX_BUFFERED_EVENTS, integer; default 131072 events): Bound on events recorded but not yet delivered; beyond it new events are dropped and counted, never waited for.
       max_buffered_bytes (AGENTOPS_MAX_BUFFERED_BYTES, integer; default 67108864 bytes): Bound on the estimated size of those events.
       max_field_bytes (AGENTOPS_MAX_FIELD_BYTES, integer; default 67108864 bytes): A payload or text field longer than this is cut, with a marker saying how much; fields are also cut so that one event fits the buffer.

@@ -14,7 +14,7 @@ use crate::config::{Config, ExporterKind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::event::EndState;
 use crate::export::agentops_v2::wire;
-use crate::export::{AgentOpsV2Exporter, Exporter, FileExporter};
+use crate::export::{AgentOpsV2Exporter, Exporter, FileExporter, OtlpExporter};
 use crate::session::{EXIT_REASON, EndAllWaiter, EndReport, Session, Sessions, StartOptions};
 use crate::uploader::{ShutdownReport, Stats, Wait, Waiter};
 pub use shutdown::ShutdownWaiter;
@@ -45,6 +45,7 @@ fn build_exporter(config: &Config, kind: ExporterKind, language: &str) -> Box<dy
             host_env,
         )),
         ExporterKind::File => Box::new(FileExporter::new(config.export_dir.clone(), host_env)),
+        ExporterKind::Otlp => Box::new(OtlpExporter::new(config, language)),
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod builder;
 pub mod options;
+mod otlp;
 mod value;
 
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 pub use builder::Options;
 pub use options::{OPTIONS, OptionSpec, Unit, ValueType};
+pub use otlp::{Compression, DEFAULT_OTLP_ENDPOINT, KeyValues};
 pub use value::OptionValue;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -28,16 +30,19 @@ pub enum ExporterKind {
     AgentOps,
     /// Local JSONL files, one per session, in `Config::export_dir`. Needs no key and no network.
     File,
+    /// OTLP/HTTP JSON traces (`Config::otlp_traces_url`), one trace per session. Needs no key.
+    Otlp,
 }
 
 impl ExporterKind {
     /// The accepted names, for messages.
-    pub const NAMES: &'static str = "\"agentops\" or \"file\"";
+    pub const NAMES: &'static str = "\"agentops\", \"file\" or \"otlp\"";
 
     pub fn as_str(self) -> &'static str {
         match self {
             ExporterKind::AgentOps => "agentops",
             ExporterKind::File => "file",
+            ExporterKind::Otlp => "otlp",
         }
     }
 
@@ -45,6 +50,7 @@ impl ExporterKind {
         match s.trim().to_ascii_lowercase().as_str() {
             "agentops" | "api" | "rest" => Some(ExporterKind::AgentOps),
             "file" | "jsonl" => Some(ExporterKind::File),
+            "otlp" | "otel" | "opentelemetry" => Some(ExporterKind::Otlp),
             _ => None,
         }
     }
@@ -66,6 +72,15 @@ pub struct Config {
     /// `None` means "the AgentOps API if a key is set, otherwise nothing".
     pub exporter: Option<ExporterKind>,
     pub export_dir: PathBuf,
+    pub otlp_endpoint: String,
+    /// `None`: `otlp_endpoint` + `/v1/traces`.
+    pub otlp_traces_endpoint: Option<String>,
+    pub otlp_headers: KeyValues,
+    pub otlp_timeout: Duration,
+    pub otlp_compression: Compression,
+    /// `None`: `resource_attributes`' `service.name`, else `unknown_service:<executable>`.
+    pub service_name: Option<String>,
+    pub resource_attributes: KeyValues,
     pub max_buffered_events: usize,
     pub max_buffered_bytes: usize,
     pub max_field_bytes: usize,
@@ -93,6 +108,13 @@ impl Default for Config {
             env_data_opt_out: false,
             exporter: None,
             export_dir: PathBuf::from(DEFAULT_EXPORT_DIR),
+            otlp_endpoint: DEFAULT_OTLP_ENDPOINT.to_owned(),
+            otlp_traces_endpoint: None,
+            otlp_headers: KeyValues::default(),
+            otlp_timeout: Duration::from_secs(10),
+            otlp_compression: Compression::None,
+            service_name: None,
+            resource_attributes: KeyValues::default(),
             max_buffered_events: 131_072,
             max_buffered_bytes: 64 * 1024 * 1024,
             max_field_bytes: 64 * 1024 * 1024,
@@ -184,6 +206,7 @@ impl Config {
             ("max_field_bytes", self.max_field_bytes == 0),
             ("max_wait_time", self.max_wait_time.is_zero()),
             ("request_timeout", self.request_timeout.is_zero()),
+            ("otlp_timeout", self.otlp_timeout.is_zero()),
             (
                 "retry_initial_backoff",
                 self.retry_initial_backoff.is_zero(),

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::otlp::{Compression, KeyValues};
 use super::value::{OptionValue, Source};
 use super::{Config, ExporterKind};
 use crate::error::{Error, ErrorKind, Result};
@@ -44,6 +45,12 @@ pub enum ValueType {
     Boolean,
     Number,
     Tags,
+    Text,
+    /// `key=value,key=value` (or a mapping); values are never echoed (they may be secrets).
+    Headers,
+    /// `key=value,key=value` (or a mapping).
+    Attributes,
+    Compression,
 }
 
 impl ValueType {
@@ -57,6 +64,10 @@ impl ValueType {
             ValueType::Boolean => "boolean",
             ValueType::Number => "number",
             ValueType::Tags => "list of tags",
+            ValueType::Text => "text",
+            ValueType::Headers => "headers",
+            ValueType::Attributes => "attributes",
+            ValueType::Compression => "compression",
         }
     }
 }
@@ -79,12 +90,17 @@ macro_rules! access {
 enum Field {
     Secret(Access<Option<String>>),
     Url(Access<String>),
+    OptionalUrl(Access<Option<String>>),
     Path(Access<PathBuf>),
     Exporter(Access<Option<ExporterKind>>),
     Count(Access<usize>),
     Flag(Access<bool>),
     Duration(Access<Duration>),
     Tags(Access<Vec<String>>),
+    Text(Access<Option<String>>),
+    Headers(Access<KeyValues>),
+    Attributes(Access<KeyValues>),
+    Compression(Access<Compression>),
 }
 
 /// One option of the table.
@@ -113,13 +129,17 @@ impl OptionSpec {
     pub fn value_type(&self) -> ValueType {
         match self.field {
             Field::Secret(_) => ValueType::Secret,
-            Field::Url(_) => ValueType::Url,
+            Field::Url(_) | Field::OptionalUrl(_) => ValueType::Url,
             Field::Path(_) => ValueType::Path,
             Field::Exporter(_) => ValueType::Exporter,
             Field::Count(_) => ValueType::Integer,
             Field::Flag(_) => ValueType::Boolean,
             Field::Duration(_) => ValueType::Number,
             Field::Tags(_) => ValueType::Tags,
+            Field::Text(_) => ValueType::Text,
+            Field::Headers(_) => ValueType::Headers,
+            Field::Attributes(_) => ValueType::Attributes,
+            Field::Compression(_) => ValueType::Compression,
         }
     }
 
@@ -128,6 +148,7 @@ impl OptionSpec {
         match &self.field {
             Field::Secret(a) => (a.get)(config).clone(),
             Field::Url(a) => Some((a.get)(config).clone()),
+            Field::OptionalUrl(a) | Field::Text(a) => (a.get)(config).clone(),
             Field::Path(a) => Some((a.get)(config).display().to_string()),
             Field::Exporter(a) => (a.get)(config).map(|e| e.as_str().to_owned()),
             Field::Count(a) => Some((a.get)(config).to_string()),
@@ -140,6 +161,9 @@ impl OptionSpec {
                 })
             }
             Field::Tags(a) => Some((a.get)(config).join(",")),
+            Field::Headers(a) => (a.get)(config).display_keys(),
+            Field::Attributes(a) => (a.get)(config).display(),
+            Field::Compression(a) => Some((a.get)(config).as_str().to_owned()),
         }
     }
 
@@ -160,11 +184,12 @@ impl OptionSpec {
     ) -> Result<()> {
         let src = Source {
             name: source,
-            secret: matches!(self.field, Field::Secret(_)),
+            secret: matches!(self.field, Field::Secret(_) | Field::Headers(_)),
         };
         match &self.field {
             Field::Secret(a) => *(a.set)(config) = src.secret(value)?,
             Field::Url(a) => *(a.set)(config) = src.url(value)?,
+            Field::OptionalUrl(a) => *(a.set)(config) = src.optional_url(value)?,
             Field::Path(a) => *(a.set)(config) = src.path(value)?,
             Field::Exporter(a) => *(a.set)(config) = Some(src.exporter(value)?),
             Field::Count(a) => *(a.set)(config) = src.count(value)?,
@@ -177,6 +202,9 @@ impl OptionSpec {
                 *(a.set)(config) = src.duration(value, unit)?;
             }
             Field::Tags(a) => *(a.set)(config) = src.tags(value)?,
+            Field::Text(a) => *(a.set)(config) = src.optional_text(value)?,
+            Field::Headers(a) | Field::Attributes(a) => *(a.set)(config) = src.key_values(value)?,
+            Field::Compression(a) => *(a.set)(config) = src.compression(value)?,
         }
         Ok(())
     }
@@ -222,7 +250,7 @@ macro_rules! option {
 }
 
 /// Every option, in the order the docs list them.
-pub static OPTIONS: [OptionSpec; 22] = [
+pub static OPTIONS: [OptionSpec; 29] = [
     option!(
         api_key,
         "apiKey",
@@ -321,7 +349,7 @@ pub static OPTIONS: [OptionSpec; 22] = [
         None,
         Exporter,
         false,
-        "Where sessions go: `agentops` (the REST v2 API) or `file` (local JSONL files, no key needed).",
+        "Where sessions go: `agentops` (the REST v2 API), `file` (local JSONL files, no key needed) or `otlp` (OTLP/HTTP traces to an OpenTelemetry Collector, no key needed).",
         default = "agentops when a key is set, else nothing starts"
     ),
     option!(
@@ -332,6 +360,71 @@ pub static OPTIONS: [OptionSpec; 22] = [
         Path,
         false,
         "Directory of the file exporter: one `<session id>.jsonl` per session."
+    ),
+    option!(
+        otlp_endpoint,
+        "otlpEndpoint",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        None,
+        Url,
+        false,
+        "Base URL of the OTLP exporter; traces go to `<base>/v1/traces`."
+    ),
+    option!(
+        otlp_traces_endpoint,
+        "otlpTracesEndpoint",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        None,
+        OptionalUrl,
+        false,
+        "Full URL the OTLP exporter posts traces to, used as given (overrides `otlp_endpoint`).",
+        default = "otlp_endpoint + /v1/traces"
+    ),
+    option!(
+        otlp_headers,
+        "otlpHeaders",
+        "OTEL_EXPORTER_OTLP_HEADERS",
+        None,
+        Headers,
+        false,
+        "Headers of every OTLP request, `key=value` pairs separated by commas (values percent-decoded; never logged)."
+    ),
+    option!(
+        otlp_timeout,
+        "otlpTimeout",
+        "OTEL_EXPORTER_OTLP_TIMEOUT",
+        Milliseconds,
+        Duration,
+        false,
+        "Bound on every OTLP request."
+    ),
+    option!(
+        otlp_compression,
+        "otlpCompression",
+        "OTEL_EXPORTER_OTLP_COMPRESSION",
+        None,
+        Compression,
+        false,
+        "`gzip` to compress OTLP request bodies, or `none`."
+    ),
+    option!(
+        service_name,
+        "serviceName",
+        "OTEL_SERVICE_NAME",
+        None,
+        Text,
+        false,
+        "The `service.name` of the OTLP resource (overrides one in `resource_attributes`).",
+        default = "unknown_service:<executable>"
+    ),
+    option!(
+        resource_attributes,
+        "resourceAttributes",
+        "OTEL_RESOURCE_ATTRIBUTES",
+        None,
+        Attributes,
+        false,
+        "More OTLP resource attributes, `key=value` pairs separated by commas (percent-decoded)."
     ),
     option!(
         max_buffered_events,

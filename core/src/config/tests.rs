@@ -17,7 +17,15 @@ fn defaults_match_agentops_03() {
 fn every_option_is_reachable_by_its_names_and_env_var_and_round_trips_its_default() {
     let mut envs = std::collections::HashSet::new();
     for option in &OPTIONS {
-        assert!(option.env.starts_with("AGENTOPS_"), "{}", option.name);
+        let prefix = if option.name.starts_with("otlp_")
+            || option.name == "service_name"
+            || option.name == "resource_attributes"
+        {
+            "OTEL_" // the OpenTelemetry SDKs' standard variables
+        } else {
+            "AGENTOPS_"
+        };
+        assert!(option.env.starts_with(prefix), "{}", option.name);
         assert!(envs.insert(option.env), "{} reused", option.env);
         assert_eq!(options::find(option.name).unwrap().name, option.name);
         assert_eq!(options::find(option.camel_name).unwrap().name, option.name);

@@ -7,6 +7,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::ExporterKind;
+use super::otlp::{Compression, KeyValues};
 use crate::error::{Error, ErrorKind, Result};
 
 /// A value for one option, before it is checked against the option's type.
@@ -17,6 +18,8 @@ pub enum OptionValue {
     Float(f64),
     Bool(bool),
     List(Vec<String>),
+    /// A mapping (a Python `dict`, a JS object), for `key=value` options.
+    Map(Vec<(String, String)>),
 }
 
 impl From<&str> for OptionValue {
@@ -123,6 +126,42 @@ impl Source<'_> {
         })
     }
 
+    /// An http(s) URL, or empty text for "unset".
+    pub fn optional_url(&self, value: &OptionValue) -> Result<Option<String>> {
+        match self.text(value, "an http(s) URL")? {
+            "" => Ok(None),
+            _ => self.url(value).map(Some),
+        }
+    }
+
+    /// Text, or empty text for "unset".
+    pub fn optional_text(&self, value: &OptionValue) -> Result<Option<String>> {
+        let text = self.text(value, "text")?;
+        Ok((!text.is_empty()).then(|| text.to_owned()))
+    }
+
+    /// A mapping, or text `k1=v1,k2=v2`.
+    pub fn key_values(&self, value: &OptionValue) -> Result<KeyValues> {
+        let expected = "key=value pairs separated by commas";
+        let parsed = match value {
+            OptionValue::Map(pairs) => {
+                let mut kv = KeyValues::default();
+                pairs
+                    .iter()
+                    .try_for_each(|(k, v)| kv.insert(k.trim().to_owned(), v.trim().to_owned()))
+                    .map(|()| kv)
+            }
+            OptionValue::Text(text) => KeyValues::parse(text),
+            _ => None,
+        };
+        parsed.ok_or_else(|| self.bad(expected, value))
+    }
+
+    pub fn compression(&self, value: &OptionValue) -> Result<Compression> {
+        Compression::parse(self.text(value, "\"gzip\" or \"none\"")?)
+            .ok_or_else(|| self.bad("\"gzip\" or \"none\"", value))
+    }
+
     pub fn count(&self, value: &OptionValue) -> Result<usize> {
         let expected = "a non-negative integer";
         let n = match value {
@@ -198,6 +237,7 @@ fn shown(value: &OptionValue) -> String {
         OptionValue::Float(f) => f.to_string(),
         OptionValue::Bool(b) => b.to_string(),
         OptionValue::List(items) => format!("{items:?}"),
+        OptionValue::Map(pairs) => format!("{pairs:?}"),
     }
 }
 

@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::agentops_v2::wire::{self, WireSession};
 use super::{
-    EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord, SessionRef, Started,
-    Updated,
+    Accepted, EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord,
+    SessionRef, Started, Updated,
 };
 use crate::event::Event;
 use crate::event::time::IsoFormatter;
@@ -123,11 +123,11 @@ impl Exporter for FileExporter {
         session: SessionRef<'_>,
         batch: &EncodedBatch,
         _timeout: Duration,
-    ) -> ExportResult<()> {
+    ) -> ExportResult<Accepted> {
         let result = self
             .writer(session.id)
             .and_then(|w| w.write_all(batch.body()));
-        io_result(result)
+        io_result(result).map(|()| Accepted::default())
     }
 
     fn update_session(

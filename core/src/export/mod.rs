@@ -10,6 +10,7 @@ mod batch;
 mod file;
 mod http;
 mod json_writer;
+pub mod otlp;
 #[cfg(test)]
 pub(crate) mod scripted;
 
@@ -20,6 +21,7 @@ use uuid::Uuid;
 pub use agentops_v2::AgentOpsV2Exporter;
 pub use batch::{EncodedBatch, Framing};
 pub use file::FileExporter;
+pub use otlp::OtlpExporter;
 
 use crate::event::{EndState, Event, time::Timestamp};
 
@@ -70,6 +72,15 @@ pub type ExportResult<T> = Result<T, ExportError>;
 pub struct Started {
     /// Bearer token for the session's later calls (`None` for exporters without auth).
     pub token: Option<String>,
+}
+
+/// The answer to `send_events`: how many of the batch's events the backend refused while
+/// taking the request (OTLP's `partialSuccess`); those are counted as dropped.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Accepted {
+    pub rejected: usize,
+    /// The backend's reason for the rejection, if it gave one.
+    pub why: Option<String>,
 }
 
 /// The answer to `update_session`.
@@ -124,7 +135,7 @@ pub trait Exporter: Send + 'static {
         session: SessionRef<'_>,
         batch: &EncodedBatch,
         timeout: Duration,
-    ) -> ExportResult<()>;
+    ) -> ExportResult<Accepted>;
 
     /// Tag changes (`ending == false`) and the final update (`ending == true`).
     fn update_session(

@@ -8,8 +8,8 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::{
-    EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord, SessionRef, Started,
-    Updated,
+    Accepted, EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord,
+    SessionRef, Started, Updated,
 };
 use crate::event::Event;
 
@@ -137,7 +137,7 @@ impl Exporter for ScriptedExporter {
         _session: SessionRef<'_>,
         batch: &EncodedBatch,
         _timeout: Duration,
-    ) -> ExportResult<()> {
+    ) -> ExportResult<Accepted> {
         let mut s = self.script();
         s.answer(Call::Events)?;
         if s.max_events_per_request
@@ -150,7 +150,7 @@ impl Exporter for ScriptedExporter {
             .map(|i| String::from_utf8_lossy(i).into_owned())
             .collect();
         s.delivered.extend(ids);
-        Ok(())
+        Ok(Accepted::default())
     }
 
     fn update_session(

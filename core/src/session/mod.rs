@@ -146,10 +146,16 @@ impl Session {
         self.sessions.export_path(&self.id())
     }
 
-    /// Where to look at the session: its file, or its dashboard URL.
+    /// Where to look at the session: its file, its OTLP trace, or its dashboard URL.
     pub fn replay(&self) -> Replay {
-        match self.export_path() {
-            Some(path) => Replay::File(path),
+        if let Some(path) = self.export_path() {
+            return Replay::File(path);
+        }
+        match self.sessions.otlp_traces_url() {
+            Some(url) => Replay::Trace {
+                trace_id: crate::export::otlp::span::trace_id(&self.id()),
+                url,
+            },
             None => Replay::Url(self.session_url()),
         }
     }

@@ -32,6 +32,8 @@ struct Settings {
     session_end_timeout: Duration,
     skip_auto_end_session: bool,
     export_dir: Option<PathBuf>,
+    /// Where the OTLP exporter sends traces (OTLP exporter only).
+    otlp_traces_url: Option<String>,
 }
 
 pub(crate) struct Sessions {
@@ -50,6 +52,8 @@ impl Settings {
             session_end_timeout: config.session_end_timeout,
             skip_auto_end_session: config.skip_auto_end_session,
             export_dir: (exporter_kind == ExporterKind::File).then(|| config.export_dir.clone()),
+            otlp_traces_url: (exporter_kind == ExporterKind::Otlp)
+                .then(|| config.otlp_traces_url()),
         }
     }
 }
@@ -94,6 +98,10 @@ impl Sessions {
         let settings = locked(&self.settings);
         let dir = settings.export_dir.as_deref()?;
         Some(FileExporter::session_path(dir, id))
+    }
+
+    pub fn otlp_traces_url(&self) -> Option<String> {
+        locked(&self.settings).otlp_traces_url.clone()
     }
 
     fn handle(self: &Arc<Self>, data: Arc<SessionData>) -> Session {

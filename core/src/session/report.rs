@@ -98,14 +98,19 @@ pub enum Replay {
     Url(String),
     /// The file exporter's JSONL file.
     File(PathBuf),
+    /// The OTLP exporter's trace (its id is the session id's 128 bits) and where it went.
+    Trace { trace_id: String, url: String },
 }
 
 impl Replay {
-    /// `Session Replay: <url>`, or `Session recorded to <path>`.
+    /// `Session Replay: <url>`, `Session recorded to <path>`, or the OTLP trace id.
     pub fn line(&self) -> String {
         match self {
             Replay::Url(url) => format!("Session Replay: {url}"),
             Replay::File(path) => format!("Session recorded to {}", path.display()),
+            Replay::Trace { trace_id, url } => {
+                format!("Session exported as OTLP trace {trace_id} to {url}")
+            }
         }
     }
 }

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::http::{HttpTransport, snippet};
 use super::{
-    EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord, SessionRef, Started,
-    Updated,
+    Accepted, EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord,
+    SessionRef, Started, Updated,
 };
 use crate::event::Event;
 use crate::event::time::IsoFormatter;
@@ -157,9 +157,9 @@ impl Exporter for AgentOpsV2Exporter {
         session: SessionRef<'_>,
         batch: &EncodedBatch,
         timeout: Duration,
-    ) -> ExportResult<()> {
+    ) -> ExportResult<Accepted> {
         self.post_bearer("create_events", session, batch.body(), timeout)
-            .map(drop)
+            .map(|_| Accepted::default())
     }
 
     fn update_session(

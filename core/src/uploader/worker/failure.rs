@@ -6,7 +6,7 @@ use std::time::Instant;
 use super::Worker;
 use super::send::Attempt;
 use crate::error::{Error, ErrorKind};
-use crate::export::ExportError;
+use crate::export::{Accepted, ExportError};
 use crate::uploader::EndDelivery;
 use crate::uploader::retry::GiveUp;
 use crate::uploader::session_queue::{PendingBatch, Phase, Request, SessionQueue};
@@ -137,6 +137,30 @@ impl Worker {
         self.release_held(batch);
         self.counters()
             .settle_dropped(reason, batch.len() as u64, batch.reserved_bytes);
+        q.state.mark_lost_events();
+        self.mark_flushes_failed(batch.first_seq);
+    }
+
+    /// The backend took the request but refused `accepted.rejected` of its events: those
+    /// are dropped (reason "rejected"), the rest delivered; bytes are split in proportion.
+    pub(super) fn settle_partly_rejected(
+        &mut self,
+        batch: &PendingBatch,
+        accepted: Accepted,
+        q: &SessionQueue,
+    ) {
+        let events = batch.len() as u64;
+        let rejected = (accepted.rejected as u64).min(events);
+        let rejected_bytes = batch.reserved_bytes * rejected / events.max(1);
+        log::warn!(
+            "session {}: the backend rejected {rejected} of a batch of {events} events ({})",
+            q.id(),
+            accepted.why.as_deref().unwrap_or("no reason given")
+        );
+        self.release_held(batch);
+        let counters = self.counters();
+        counters.settle_delivered(events - rejected, batch.reserved_bytes - rejected_bytes);
+        counters.settle_dropped(DropReason::Rejected, rejected, rejected_bytes);
         q.state.mark_lost_events();
         self.mark_flushes_failed(batch.first_seq);
     }

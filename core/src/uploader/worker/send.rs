@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::Worker;
-use crate::export::{ExportError, SessionRecord, SessionRef};
+use crate::export::{Accepted, ExportError, SessionRecord, SessionRef};
 use crate::uploader::EndDelivery;
 use crate::uploader::session_queue::{PendingBatch, Phase, Request, SessionQueue};
 use crate::uploader::state::SessionStatus;
@@ -180,11 +180,15 @@ impl Worker {
         };
         let result = match batch.encoded() {
             Some(encoded) => self.exporter.send_events(session, encoded, at.timeout),
-            None => Ok(()),
+            None => Ok(Accepted::default()),
         };
         match result {
-            Ok(()) => {
-                self.settle_delivered(&batch);
+            Ok(accepted) => {
+                if accepted.rejected == 0 {
+                    self.settle_delivered(&batch);
+                } else {
+                    self.settle_partly_rejected(&batch, accepted, q);
+                }
                 q.retry.reset();
                 q.fresh_token = false;
                 None

@@ -205,3 +205,24 @@ fn options_set_by_key_take_mappings_and_text() {
         "header values are never shown"
     );
 }
+
+#[test]
+fn shutdown_with_a_hung_collector_is_bounded_and_counts_what_was_left() {
+    let mock = MockBackend::start();
+    let client = Client::new(Config {
+        otlp_timeout: Duration::from_secs(30),
+        ..otlp_config(&mock)
+    })
+    .unwrap();
+    let session = client.start_session(StartOptions::default()).unwrap();
+    mock.script(TRACES, json!([{"hang": 60.0}]));
+    record_n(&session, 10);
+    let began = std::time::Instant::now();
+    let report = client.shutdown(Duration::from_secs(1));
+    let took = began.elapsed();
+    // The bound under test is 1 s; the slack only absorbs scheduling on a loaded machine.
+    assert!(took < Duration::from_secs(3), "shutdown took {took:?}");
+    assert!(!report.completed);
+    assert_eq!(report.left, 10);
+    assert_eq!(report.stats.dropped(DropReason::ShutdownDeadline), 10);
+}

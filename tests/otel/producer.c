@@ -1,5 +1,5 @@
-/* Records one session through the OTLP exporter, configured by the environment only
- * (AGENTOPS_EXPORTER=otlp, OTEL_EXPORTER_OTLP_ENDPOINT, ...): the same events as
+/* Records one session through the OTLP exporter: chosen by the "exporter" option, the rest
+ * configured by the environment (OTEL_EXPORTER_OTLP_ENDPOINT, ...): the same events as
  * producer.py, without the steps. Prints "SESSION <id>" first and "DONE" once the session
  * has ended; exits non-zero when a call fails. */
 #include <stdio.h>
@@ -16,11 +16,15 @@
   } while (0)
 
 int main(void) {
+  agentops_options *options = NULL;
   agentops_client *client = NULL;
   agentops_session *session = NULL;
   agentops_action *risky = NULL;
   char id[37];
-  CHECK(agentops_client_new(NULL, &client));
+  CHECK(agentops_options_new(&options));
+  CHECK(agentops_options_set(options, "exporter", "otlp"));
+  CHECK(agentops_client_new(options, &client));
+  agentops_options_free(options);
   CHECK(agentops_session_start(client, "producer,c", NULL, &session));
   CHECK(agentops_session_id(session, id, sizeof id));
   printf("SESSION %s\n", id);

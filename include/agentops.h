@@ -41,7 +41,7 @@ typedef enum agentops_status {
    */
   AGENTOPS_ERR_INVALID_CONFIG = 4,
   /**
-   * No API key and no file exporter: nothing was started.
+   * No API key and no keyless exporter ("file", "otlp"): nothing was started.
    */
   AGENTOPS_ERR_MISSING_API_KEY = 5,
   /**
@@ -194,7 +194,7 @@ void agentops_action_free(struct agentops_action *action);
 /**
  * Makes a client from `options` (NULL: the environment alone) in `*out`. Starts the uploader
  * thread; nothing is sent until a session starts. `AGENTOPS_ERR_MISSING_API_KEY` without an
- * API key or the file exporter, `AGENTOPS_ERR_INVALID_CONFIG` for a bad value.
+ * API key or a keyless exporter ("file", "otlp"), `AGENTOPS_ERR_INVALID_CONFIG` for a bad value.
  *
  * # Safety
  * `options` is NULL or a live handle; `out` is valid for a write of a pointer.

@@ -17,7 +17,7 @@ pub struct agentops_client {
 
 /// Makes a client from `options` (NULL: the environment alone) in `*out`. Starts the uploader
 /// thread; nothing is sent until a session starts. `AGENTOPS_ERR_MISSING_API_KEY` without an
-/// API key or the file exporter, `AGENTOPS_ERR_INVALID_CONFIG` for a bad value.
+/// API key or a keyless exporter ("file", "otlp"), `AGENTOPS_ERR_INVALID_CONFIG` for a bad value.
 ///
 /// # Safety
 /// `options` is NULL or a live handle; `out` is valid for a write of a pointer.

@@ -17,7 +17,7 @@ pub enum agentops_status {
     AGENTOPS_ERR_INVALID_JSON = 3,
     /// An option key is unknown or its value invalid.
     AGENTOPS_ERR_INVALID_CONFIG = 4,
-    /// No API key and no file exporter: nothing was started.
+    /// No API key and no keyless exporter ("file", "otlp"): nothing was started.
     AGENTOPS_ERR_MISSING_API_KEY = 5,
     /// An argument is invalid (end state, UUID, ...).
     AGENTOPS_ERR_INVALID_ARGUMENT = 6,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use agentops_core::{Client, DropReason, Event, SessionStatus, StartOptions};
 use serde_json::{Value, json};
-use support::{MockBackend, config, start};
+use support::{MockBackend, config, record_n, start};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -15,17 +15,6 @@ fn statuses(mock: &MockBackend, path: &str) -> Vec<Value> {
     mock.requests(Some(path))
         .iter()
         .map(|r| r["status"].clone())
-        .collect()
-}
-
-fn record_n(session: &agentops_core::Session, n: usize) -> Vec<String> {
-    (0..n)
-        .map(|i| {
-            let e = Event::action(format!("e{i}"));
-            let id = e.id.to_string();
-            session.record(e).unwrap();
-            id
-        })
         .collect()
 }
 

@@ -351,6 +351,18 @@ pub fn start(
     (client, session)
 }
 
+/// Records `n` actions (`e0`, `e1`, ...) and returns their ids in order.
+pub fn record_n(session: &agentops_core::Session, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let e = agentops_core::Event::action(format!("e{i}"));
+            let id = e.id.to_string();
+            session.record(e).unwrap();
+            id
+        })
+        .collect()
+}
+
 impl MockBackend {
     /// Events the backend accepted for `session_id`, in arrival order.
     pub fn session_events(&self, session_id: &str) -> Vec<Value> {

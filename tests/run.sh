@@ -41,6 +41,7 @@ rm -rf target/test-wheel
 .venv/bin/python -m pip wheel -q --no-deps -w target/test-wheel .
 WHEEL=$(ls target/test-wheel/agentops-*.whl)
 py_passed=0
+read -r first_python _ <<<"${AGENTOPS_TEST_PYTHONS:-}"
 for py in ${AGENTOPS_TEST_PYTHONS:-.venv/bin/python}; do
   version=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
   venv=.venv
@@ -52,6 +53,9 @@ for py in ${AGENTOPS_TEST_PYTHONS:-.venv/bin/python}; do
   echo "== Python $version: install the wheel with its test extras (into $venv), pytest, stubs and types"
   "$venv/bin/python" -m pip install -q --force-reinstall --no-deps "$WHEEL"
   "$venv/bin/python" -m pip install -q "$WHEEL[test]"
+  # The LLM instrumentation is tested against openai 1.x (the oldest major it supports) on the
+  # first interpreter, and against the pinned current openai on the others.
+  if [[ $py == "$first_python" ]]; then "$venv/bin/python" -m pip install -q "openai==1.109.1"; fi
   "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/mock_backend tests/python 2>&1 | tee "$LOG"
   py_passed=$((py_passed + $(grep -Eo '[0-9]+ passed' "$LOG" | tail -1 | grep -Eo '[0-9]+')))
   "$venv/bin/python" -m mypy.stubtest agentops._native

@@ -13,16 +13,26 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "mock_backend"))
+sys.path.insert(0, os.path.join(REPO, "tests", "mock_llm"))
 
 from agentops.singleton import clear_singletons  # noqa: E402
 from ao_support import LogCapture  # noqa: E402
 from mock_client import MockBackend  # noqa: E402
+from mock_llm_client import MockLLM  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def mock() -> Any:
     with MockBackend.start(max_seconds=1800) as mb:
         yield mb
+
+
+@pytest.fixture(scope="session")
+def llm() -> Any:
+    """The mock LLM API (OpenAI Chat Completions and Anthropic Messages), loopback."""
+    server = MockLLM.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -355,7 +355,7 @@ def test_logging_level_from_the_environment(mock):
     default = run(mock, body)
     assert "🖇 AgentOps: Session Replay:" in default.stderr and "instrumentation" not in default.stderr
     debug = run(mock, body, AGENTOPS_LOGGING_LEVEL="DEBUG")
-    assert "instrumentation is not part of this package" in debug.stderr
+    assert "instrumenting LLM clients: openai, anthropic" in debug.stderr
 
 
 def test_no_key_or_jwt_in_any_log_line_even_at_debug_with_auth_trouble(mock):

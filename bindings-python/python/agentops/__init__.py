@@ -89,7 +89,7 @@ def init(
       max_wait_time (AGENTOPS_MAX_WAIT_TIME, number; default 5000 ms): A session's pending events are sent at most this long after the first of them.
       max_queue_size (AGENTOPS_MAX_QUEUE_SIZE, integer; default 512 events): Events per request: a session's batch is sent as soon as it holds this many.
       default_tags (AGENTOPS_DEFAULT_TAGS, list of tags; default none): Tags of every session (comma-separated in the environment); setting them again adds to them.
-      instrument_llm_calls (AGENTOPS_INSTRUMENT_LLM_CALLS, boolean; default true): Record LLM client calls automatically (accepted; LLM events are recorded explicitly for now).
+      instrument_llm_calls (AGENTOPS_INSTRUMENT_LLM_CALLS, boolean; default true): Record LLM client calls automatically: openai and anthropic in Python, openai in Node.
       auto_start_session (AGENTOPS_AUTO_START_SESSION, boolean; default true): `init` starts a session.
       skip_auto_end_session (AGENTOPS_SKIP_AUTO_END_SESSION, boolean; default false): Leave sessions open when the process exits (their events are still delivered).
       env_data_opt_out (AGENTOPS_ENV_DATA_OPT_OUT, boolean; default false): Send no host environment details with sessions.
@@ -185,7 +185,7 @@ def configure(
       max_wait_time (AGENTOPS_MAX_WAIT_TIME, number; default 5000 ms): A session's pending events are sent at most this long after the first of them.
       max_queue_size (AGENTOPS_MAX_QUEUE_SIZE, integer; default 512 events): Events per request: a session's batch is sent as soon as it holds this many.
       default_tags (AGENTOPS_DEFAULT_TAGS, list of tags; default none): Tags of every session (comma-separated in the environment); setting them again adds to them.
-      instrument_llm_calls (AGENTOPS_INSTRUMENT_LLM_CALLS, boolean; default true): Record LLM client calls automatically (accepted; LLM events are recorded explicitly for now).
+      instrument_llm_calls (AGENTOPS_INSTRUMENT_LLM_CALLS, boolean; default true): Record LLM client calls automatically: openai and anthropic in Python, openai in Node.
       auto_start_session (AGENTOPS_AUTO_START_SESSION, boolean; default true): `init` starts a session.
       skip_auto_end_session (AGENTOPS_SKIP_AUTO_END_SESSION, boolean; default false): Leave sessions open when the process exits (their events are still delivered).
       env_data_opt_out (AGENTOPS_ENV_DATA_OPT_OUT, boolean; default false): Send no host environment details with sessions.
@@ -286,7 +286,7 @@ def get_session(session_id: Union[str, uuid.UUID]) -> Optional[Session]:
 
 
 def stop_instrumenting() -> None:
-    """No-op kept for compatibility: this package does not patch LLM libraries."""
+    """Stops recording LLM calls automatically: the clients' original functions are back."""
     Client().stop_instrumenting()
 
 

@@ -75,7 +75,7 @@ OPTIONS: Tuple[Option, ...] = (
         type="boolean",
         unit="",
         default="true",
-        doc="Record LLM client calls automatically (accepted; LLM events are recorded explicitly for now).",
+        doc="Record LLM client calls automatically: openai and anthropic in Python, openai in Node.",
         agentops_03=True,
     ),
     Option(

@@ -193,7 +193,9 @@ class Client:
 
             exit_hooks.install()
             if native.instrument_llm_calls:
-                logger.debug("LLM call instrumentation is not part of this package; record LLMEvent explicitly.")
+                from . import llms
+
+                llms.instrument()
             for warning in self._pre_init_warnings:
                 logger.warning(warning)
             self._pre_init_warnings.clear()
@@ -300,7 +302,10 @@ class Client:
             self._native.end_all_sessions("Indeterminate")
 
     def stop_instrumenting(self) -> None:
-        """No-op: this package does not monkey-patch LLM libraries."""
+        """Restores the LLM clients' original functions (idempotent)."""
+        from . import llms
+
+        llms.stop_instrumenting()
 
     def unsuppress_logs(self) -> None:
         set_level_from_env()

@@ -46,6 +46,27 @@ fn call_if_callable<'py>(
     }
 }
 
+/// `obj.model_dump(warnings=False)` (pydantic v2), or `obj.model_dump()` for a look-alike
+/// that takes no such keyword.
+fn model_dump<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = obj.py();
+    match obj.getattr("model_dump") {
+        Ok(dump) if dump.is_callable() => {
+            let quiet = pyo3::types::PyDict::new(py);
+            quiet.set_item("warnings", false)?;
+            match dump.call((), Some(&quiet)) {
+                Err(e) if e.is_instance_of::<pyo3::exceptions::PyTypeError>(py) => {
+                    dump.call0().map(Some)
+                }
+                other => other.map(Some),
+            }
+        }
+        Ok(_) => Ok(None),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(py) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// How to convert a value that is none of the JSON types.
 pub fn fallback<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fallback<'py>> {
     let py = obj.py();
@@ -74,8 +95,8 @@ pub fn fallback<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Fallback<'py>> {
     if is_decimal(obj)? {
         return Ok(Fallback::Decimal);
     }
-    // pydantic v2
-    if let Some(dumped) = call_if_callable(obj, "model_dump")? {
+    // pydantic v2, asked not to warn: a serialiser warning would reach the user's code
+    if let Some(dumped) = model_dump(obj)? {
         return Ok(Fallback::Object(dumped));
     }
     // dataclass instances: their fields, in order

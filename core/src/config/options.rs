@@ -313,7 +313,7 @@ pub static OPTIONS: [OptionSpec; 29] = [
         None,
         Flag,
         true,
-        "Record LLM client calls automatically (accepted; LLM events are recorded explicitly for now)."
+        "Record LLM client calls automatically: openai and anthropic in Python, openai in Node."
     ),
     option!(
         auto_start_session,

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Added cost of recording an openai call, `chat.completions.create` (non-streaming), two ways:
+
+- loopback: the real client against the mock LLM API (tests/mock_llm), instrumented minus
+  plain, in the same process. Blocks of CALLS calls alternate between plain
+  (`llms.stop_instrumenting()`) and instrumented (`llms.instrument()`), BLOCKS times each.
+  The figure is the median of the instrumented blocks' means minus the median of the plain
+  ones'. A loopback call costs ~1.5 ms and varies by more than the instrumentation costs.
+- in process: the same wrapper around a `create` that returns a ready `ChatCompletion` (the
+  mock's answer, parsed once), against that bare function: the instrumentation's own cost
+  (event, fields, hand-off to the core; the JSON encoding included).
+
+The session records with the file exporter into a temporary directory (removed afterwards).
+
+    python bench/python/llm_overhead.py [--blocks 30] [--calls 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "mock_llm"))
+
+from mock_llm_client import MockLLM  # noqa: E402
+
+
+def in_process(answer, messages, blocks: int, calls: int = 20000):
+    """Per-call ns of a bare `create` returning `answer`, and of it wrapped as `init()` wraps
+    the client's (blocks interleaved)."""
+    import openai
+    from agentops.llms._wrappers import wrap_call
+    from agentops.llms.openai import OpenAIChat
+
+    def create(self, **kwargs):
+        return answer
+
+    wrapped = wrap_call(OpenAIChat(openai), is_async=False)(create)
+
+    def block(fn) -> float:
+        t0 = time.perf_counter_ns()
+        for _ in range(calls):
+            fn(None, model="gpt-bench", messages=messages)
+        return (time.perf_counter_ns() - t0) / calls
+
+    plain, instrumented = [], []
+    for _ in range(blocks):
+        plain.append(block(create))
+        instrumented.append(block(wrapped))
+    return plain, instrumented
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--blocks", type=int, default=30)
+    ap.add_argument("--calls", type=int, default=200)
+    args = ap.parse_args()
+    os.environ.setdefault("AGENTOPS_LOGGING_LEVEL", "WARNING")
+    import agentops
+    import openai
+    from agentops import llms
+
+    server = MockLLM.start()
+    with tempfile.TemporaryDirectory() as export_dir:
+        agentops.init(exporter="file", export_dir=export_dir, instrument_llm_calls=True)
+        client = openai.OpenAI(base_url=server.url + "/v1", api_key="k", max_retries=0)
+        messages = [{"role": "user", "content": "Say hello"}]
+
+        def block() -> float:
+            t0 = time.perf_counter_ns()
+            for _ in range(args.calls):
+                client.chat.completions.create(model="gpt-bench", messages=messages)
+            return (time.perf_counter_ns() - t0) / args.calls
+
+        for _ in range(3):  # warm up both paths
+            block()
+        plain, instrumented = [], []
+        for _ in range(args.blocks):
+            llms.stop_instrumenting()
+            plain.append(block())
+            llms.instrument()
+            instrumented.append(block())
+        answer = client.chat.completions.with_raw_response.create(model="gpt-bench", messages=messages).parse()
+        direct_plain, direct_instrumented = in_process(answer, messages, args.blocks)
+        agentops.end_session("Success")
+    server.stop()
+    result = {
+        "openai": openai.__version__,
+        "calls_per_block": args.calls,
+        "blocks": args.blocks,
+        "plain_ns_per_call": round(statistics.median(plain)),
+        "instrumented_ns_per_call": round(statistics.median(instrumented)),
+        "added_ns_per_call": round(statistics.median(instrumented) - statistics.median(plain)),
+        "added_ns_per_call_min_max": [
+            round(min(i - p for i, p in zip(instrumented, plain, strict=True))),
+            round(max(i - p for i, p in zip(instrumented, plain, strict=True))),
+        ],
+    }
+    result["in_process_plain_ns_per_call"] = round(statistics.median(direct_plain))
+    result["in_process_added_ns_per_call"] = round(
+        statistics.median(direct_instrumented) - statistics.median(direct_plain)
+    )
+    print("RESULT " + json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -71,6 +71,8 @@ export declare class NativeClient {
   get exporter(): string
   get shutdownTimeoutMs(): number
   get autoStartSession(): boolean
+  /** Whether LLM client calls are to be recorded automatically (`instrumentLlmCalls`). */
+  get instrumentLlmCalls(): boolean
 }
 
 export declare class NativeSession {

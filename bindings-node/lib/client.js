@@ -49,6 +49,7 @@ function init(options) {
     state.client = client;
     state.pending = {};
     hooks.install(() => state.client);
+    if (client.instrumentLlmCalls) require('./llms/index.js').instrumentInstalled();
     for (const [name, id] of state.agents.splice(0)) client.createAgent(name, id);
     if (inheritedSessionId !== undefined && inheritedSessionId !== null) {
       if (table.autoStartSession === false) {

@@ -152,7 +152,10 @@ class ToolEvent extends Event {
 /** What an exception says about itself: its class, message and stack. */
 function describeException(exception) {
   if (exception instanceof Error) {
-    return { errorType: exception.name || exception.constructor?.name, details: exception.message, logs: exception.stack };
+    // A subclass that leaves `name` as 'Error' (as openai's errors do) is named by its class.
+    const named = exception.name && exception.name !== 'Error' ? exception.name : undefined;
+    const errorType = named ?? exception.constructor?.name ?? exception.name;
+    return { errorType, details: exception.message, logs: exception.stack };
   }
   return { errorType: describe(exception), details: String(exception), logs: undefined };
 }

@@ -199,6 +199,13 @@ export declare function endAllSessions(endState?: EndStateName, endStateReason?:
 export declare function flush(timeoutMs?: number): Promise<boolean>;
 export declare function shutdown(timeoutMs?: number): Promise<ShutdownReport>;
 export declare function stats(): Stats;
+/**
+ * Instruments a loaded `openai` module (`require('openai')` or `import * as openai from 'openai'`)
+ * at once; `init()` does it by itself for the installed package. Returns whether it did.
+ */
+export declare function instrumentOpenAI(module: unknown): boolean;
+/** Puts back the original functions of every instrumented `openai` module. */
+export declare function stopInstrumenting(): void;
 
 type AnyFunction = (...args: any[]) => any;
 

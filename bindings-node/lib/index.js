@@ -5,6 +5,7 @@
 const client = require('./client.js');
 const events = require('./events.js');
 const wrappers = require('./wrappers.js');
+const llms = require('./llms/index.js');
 const { Session } = require('./session.js');
 const { toJson } = require('./json.js');
 const native = require('../native.js');
@@ -26,6 +27,8 @@ module.exports = {
   recordAction: wrappers.recordAction,
   recordTool: wrappers.recordTool,
   trackAgent: wrappers.trackAgent,
+  instrumentOpenAI: llms.instrumentOpenAI,
+  stopInstrumenting: llms.stopInstrumenting,
   Session,
   Event: events.Event,
   ActionEvent: events.ActionEvent,

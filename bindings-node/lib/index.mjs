@@ -19,6 +19,8 @@ export const {
   recordAction,
   recordTool,
   trackAgent,
+  instrumentOpenAI,
+  stopInstrumenting,
   Session,
   Event,
   ActionEvent,

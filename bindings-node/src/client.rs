@@ -231,6 +231,12 @@ impl NativeClient {
     pub fn auto_start_session(&self) -> bool {
         self.inner.config().auto_start_session
     }
+
+    /// Whether LLM client calls are to be recorded automatically (`instrumentLlmCalls`).
+    #[napi(getter)]
+    pub fn instrument_llm_calls(&self) -> bool {
+        self.inner.config().instrument_llm_calls
+    }
 }
 
 impl NativeClient {

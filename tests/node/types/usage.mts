@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   const s2 = agentops.startSession({ tags: ['b'], inheritedSessionId: id });
   const agent: string = agentops.createAgent('a');
   const cost2: Promise<number | null> | undefined = s2?.endSession('Fail');
-  void [cost, flushed, delivered, ended, agent, cost2, sum, later, thought, r.search('q')];
+  const instrumented: boolean = agentops.instrumentOpenAI({});
+  agentops.stopInstrumenting();
+  void [cost, flushed, delivered, ended, agent, cost2, sum, later, thought, r.search('q'), instrumented];
 }
 void main;

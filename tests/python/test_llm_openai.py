@@ -9,6 +9,7 @@ import asyncio
 import gc
 import json
 import threading
+import warnings
 
 import pytest
 
@@ -107,7 +108,10 @@ def test_parse_and_raw_responses_are_recorded_and_returned_as_the_client_makes_t
 
     init(mock, max_wait_time=50)
     client = openai_client(llm)
-    parsed = client.chat.completions.parse(model="gpt-parse", messages=MESSAGES, response_format=Answer)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        parsed = client.chat.completions.parse(model="gpt-parse", messages=MESSAGES, response_format=Answer)
+    assert [str(w.message) for w in caught] == [], "recording the answer warns nothing into the caller"
     assert parsed.choices[0].message.parsed == Answer(answer="Hello from gpt-parse!")
     raw = client.chat.completions.with_raw_response.create(model="gpt-raw", messages=MESSAGES)
     assert raw.http_response.status_code == 200 and raw.parse() is raw.parse()

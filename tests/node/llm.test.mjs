@@ -63,6 +63,18 @@ test('both builds are instrumented, and a call returns the APIPromise with every
   assert.equal(cjs.model, 'gpt-cjs-2026');
   const [first, second] = (await llm.requests()).slice(-3, -1).map((r) => r.body);
   assert.deepEqual(first, second, 'the request is sent as written');
+  const raw = await create(client(), { model: 'gpt-raw' }).asResponse();
+  assert.equal((await raw.json()).model, 'gpt-raw-2026', 'asResponse() still reads an unread body');
+});
+
+test('toReadableStream() of an instrumented stream gives every chunk', async () => {
+  const stream = await create(client(), { model: 'gpt-readable', stream: true });
+  const reader = stream.toReadableStream().getReader();
+  let lines = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) lines += 1;
+  assert.equal(lines, 5);
+  const events = await llmEvents(3);
+  assert.equal(events.find((e) => e.params.model === 'gpt-readable').completion.content, 'Hello from gpt-readable!');
 });
 
 test('a stream stays the client Stream (tee, controller) and records the assembled answer', async () => {
@@ -75,7 +87,7 @@ test('a stream stays the client Stream (tee, controller) and records the assembl
   for await (const _ of right) copies += 1;
   assert.equal(chunks.length, 6);
   assert.equal(copies, 6);
-  const events = await llmEvents(3);
+  const events = await llmEvents(4);
   const streamed = events.find((e) => e.params.model === 'gpt-stream');
   assert.deepEqual(streamed.completion, { role: 'assistant', content: 'Hello from gpt-stream!' });
   assert.deepEqual([streamed.prompt_tokens, streamed.completion_tokens], [11, 7]);
@@ -94,7 +106,7 @@ test('tool calls are assembled; the stream() helper and parse() record one event
     response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } },
   });
   assert.deepEqual(parsed.choices[0].message.parsed, { answer: 'Hello from gpt-parse!' });
-  const events = await llmEvents(5);
+  const events = await llmEvents(6);
   const tool = events.filter((e) => e.params.model === 'tool-node');
   assert.equal(tool.length, 1, 'one event for the helper');
   assert.deepEqual(tool[0].completion.tool_calls, [
@@ -105,7 +117,7 @@ test('tool calls are assembled; the stream() helper and parse() record one event
 
 test('an HTTP error records a linked error event and rejects with the client error', async () => {
   await assert.rejects(create(client(), { model: 'http-400' }), openaiEsm.BadRequestError);
-  const failed = (await llmEvents(6)).find((e) => e.params.model === 'http-400');
+  const failed = (await llmEvents(7)).find((e) => e.params.model === 'http-400');
   const [error] = await llmEvents(1, 'errors');
   assert.equal(error.trigger_event_id, failed.id);
   assert.equal(error.error_type, 'BadRequestError');
@@ -118,7 +130,7 @@ test('an error mid-stream records the partial answer; a stream left early record
   }, openaiEsm.APIError);
   const left = await create(client(), { model: 'gpt-break', stream: true });
   for await (const _ of left) break;
-  const events = await llmEvents(8);
+  const events = await llmEvents(9);
   const partial = events.find((e) => e.params.model === 'fail-mid-stream');
   assert.ok('Hello from fail-mid-stream!'.startsWith(partial.completion.content) && partial.completion.content.length > 0);
   const errors = await llmEvents(2, 'errors');

@@ -131,13 +131,20 @@ def test_async_calls_and_streams_are_recorded(mock, llm):
         assert isinstance(stream, openai.AsyncStream)
         async with stream:
             chunks = [c async for c in stream]
+        format_ = {"type": "json_schema", "json_schema": {"name": "a", "schema": {"type": "object"}}}
+        await client.chat.completions.parse(model="gpt-aparse", messages=MESSAGES, response_format=format_)
+        async with client.chat.completions.stream(model="gpt-ahelper", messages=MESSAGES) as helper:
+            async for _ in helper:
+                pass
         return answer, chunks
 
     answer, chunks = asyncio.run(main())
     assert answer.choices[0].message.content == "Hello from gpt-async!" and len(chunks) == 5
-    plain_event, stream_event = llm_events(mock, 2)
+    plain_event, stream_event, parse_event, helper_event = llm_events(mock, 4)
     assert plain_event["model"] == "gpt-async-2026"
     assert stream_event["completion"]["content"] == "Hello from gpt-astream!"
+    assert parse_event["model"] == "gpt-aparse-2026"
+    assert helper_event["completion"]["content"] == "Hello from gpt-ahelper!"
 
 
 def test_an_http_error_records_an_error_event_and_the_same_exception_propagates(mock, llm):

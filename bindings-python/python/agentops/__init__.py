@@ -290,6 +290,18 @@ def stop_instrumenting() -> None:
     Client().stop_instrumenting()
 
 
+_LANGCHAIN_HANDLERS = ("LangchainCallbackHandler", "AsyncLangchainCallbackHandler")
+
+
+def __getattr__(name: str) -> Any:
+    """The LangChain handlers, imported (with LangChain) only when asked for."""
+    if name in _LANGCHAIN_HANDLERS:
+        from .partners import langchain_callback_handler
+
+        return getattr(langchain_callback_handler, name)
+    raise AttributeError(f"module 'agentops' has no attribute {name!r}")
+
+
 __all__ = [
     "init",
     "configure",

@@ -1,0 +1,1 @@
+"""Integrations with other frameworks (agentops 0.3's `agentops.partners`)."""

@@ -107,6 +107,16 @@ export declare function coreVersion(): string
 /** Logs one line from JavaScript through the same sink (`level`: error, warn, info, debug). */
 export declare function log(level: string, message: string): void
 
+/** The `agentops replay ...` command of the core (`tty`: stdout is a terminal). */
+export declare function replayMain(args: Array<string>, tty: boolean): ReplayOutcome
+
+/** What `agentops replay ...` printed, and its exit status. */
+export interface ReplayOutcome {
+  code: number
+  stdout: string
+  stderr: string
+}
+
 /** Changes the level (`"error"`, `"warn"`, `"info"`, `"debug"`, `"off"`). */
 export declare function setLogLevel(level: string): void
 

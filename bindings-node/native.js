@@ -839,4 +839,5 @@ module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeSession = nativeBinding.NativeSession
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.log = nativeBinding.log
+module.exports.replayMain = nativeBinding.replayMain
 module.exports.setLogLevel = nativeBinding.setLogLevel

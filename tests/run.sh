@@ -13,7 +13,8 @@
 #      tests/otel/build-otelcol.sh from the Go module proxy, cached in ~/.cache), with
 #      producers in Python, Node and C.
 # Needs Rust, Python >= 3.10 with venv, Node >= 20 with npm, a C/C++ compiler, valgrind,
-# pkg-config and Go >= 1.26; everything else is installed into the venvs and node_modules.
+# pkg-config, Go >= 1.26 and Chromium (the HTML replay test); everything else is installed
+# into the venvs and node_modules.
 #
 #   bash tests/run.sh
 set -euo pipefail

@@ -21,6 +21,25 @@ pub fn core_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
+/// What `agentops replay ...` printed, and its exit status.
+#[napi(object)]
+pub struct ReplayOutcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The `agentops replay ...` command of the core (`tty`: stdout is a terminal).
+#[napi]
+pub fn replay_main(args: Vec<String>, tty: bool) -> ReplayOutcome {
+    let outcome = agentops_core::timeline::cli::run(&args, tty);
+    ReplayOutcome {
+        code: outcome.code,
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+    }
+}
+
 // Events are allocated on the JS thread and freed on the uploader thread: mimalloc frees
 // across threads without the arena-lock contention of glibc's malloc (see the Python
 // binding). Rust allocations only; V8 keeps its own heap.

@@ -24,6 +24,13 @@ fn to_json(obj: &Bound<'_, PyAny>) -> String {
     convert::Conversion::default().to_json_text(obj)
 }
 
+/// `agentops replay ...` (the core's command): `(exit status, stdout text, stderr text)`.
+#[pyfunction]
+fn replay_main(py: Python<'_>, args: Vec<String>, tty: bool) -> (i32, String, String) {
+    let outcome = py.detach(|| agentops_core::timeline::cli::run(&args, tty));
+    (outcome.code, outcome.stdout, outcome.stderr)
+}
+
 /// The `AGENTOPS_*` variable names of the core's option table.
 #[pyfunction]
 fn env_vars() -> Vec<&'static str> {
@@ -45,6 +52,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(current::record, m)?)?;
     m.add_function(wrap_pyfunction!(current::set_current_client, m)?)?;
     m.add_function(wrap_pyfunction!(env_vars, m)?)?;
+    m.add_function(wrap_pyfunction!(replay_main, m)?)?;
     m.add("EXIT_REASON", agentops_core::EXIT_REASON)?;
     m.add(
         "NON_SERIALIZABLE_FORMAT",

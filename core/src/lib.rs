@@ -8,8 +8,10 @@
 //! - [`client`] and [`session`]: sessions and their lifecycle, the one registry of them.
 //! - [`uploader`]: the lock-free batching uploader (one worker thread, bounded channel).
 //! - [`logging`]: a stderr logger for bindings whose host has none to forward to.
-//! - [`export`]: where batches go — AgentOps REST v2, or local JSONL files — each exporter
-//!   owning its wire format.
+//! - [`export`]: where batches go — AgentOps REST v2, OTLP/HTTP, or local JSONL files — each
+//!   exporter owning its wire format.
+//! - [`timeline`]: session replay offline — a file exporter's session file as a terminal
+//!   timeline or an HTML waterfall (`agentops replay`).
 //!
 //! Nothing here knows about Python, Node or C; the bindings convert and call in. Nothing
 //! here may panic outside tests: a binding calls in from a foreign stack frame.
@@ -25,6 +27,7 @@ pub mod event;
 pub mod export;
 pub mod logging;
 pub mod session;
+pub mod timeline;
 pub mod uploader;
 
 pub use client::Client;

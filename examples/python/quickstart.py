@@ -3,7 +3,8 @@
     pip install . && python examples/python/quickstart.py
 
 The session is written as JSON Lines by the file exporter (one line per session start,
-event, agent and end). With an API key the same code sends it to AgentOps instead:
+event, agent and end); the example ends by printing its replay and writing it as HTML next
+to the file. With an API key the same code sends it to AgentOps instead:
 `agentops.init(api_key=...)` or `AGENTOPS_API_KEY=...`.
 """
 
@@ -14,6 +15,7 @@ import tempfile
 
 import agentops
 from agentops import ActionEvent, LLMEvent, record_action, record_tool, track_agent
+from agentops import cli as agentops_cli
 
 export_dir = os.environ.get("AGENTOPS_EXPORT_DIR") or tempfile.mkdtemp(prefix="agentops-quickstart-")
 session = agentops.init(exporter="file", export_dir=export_dir, default_tags=["quickstart"])
@@ -68,3 +70,7 @@ for line in lines:
 print(f"Session {session.session_id} recorded to {path}")
 print("  " + ", ".join(f"{k}: {v}" for k, v in kinds.items()))
 print(f"  end state: {lines[-1]['session']['end_state']}")
+
+# The replay of what was recorded (the same as `agentops replay FILE --html FILE.html`).
+print()
+sys.exit(agentops_cli.run(["replay", path, "--html", path[: -len(".jsonl")] + ".html"]))

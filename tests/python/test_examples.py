@@ -30,10 +30,13 @@ def test_quickstart_records_offline_and_says_where(mock, tmp_path):
     out = tmp_path / "out"
     proc = run_example("quickstart.py", tmp_path, AGENTOPS_EXPORT_DIR=str(out))
     assert proc.returncode == 0, proc.stderr
-    files = list(out.iterdir())
-    assert len(files) == 1
-    assert f"recorded to {files[0]}" in proc.stdout
-    lines = [json.loads(line) for line in files[0].read_text().splitlines()]
+    files = sorted(out.iterdir())
+    assert [f.suffix for f in files] == [".html", ".jsonl"], "the session and its HTML replay"
+    session_file = files[1]
+    assert f"recorded to {session_file}" in proc.stdout
+    assert f"HTML replay: {files[0]}" in proc.stdout
+    assert "ValueError ← risky" in proc.stdout, "the terminal replay ends the output"
+    lines = [json.loads(line) for line in session_file.read_text().splitlines()]
     types = [line["event"]["event_type"] for line in lines if line["type"] == "event"]
     assert sorted(types) == ["actions", "actions", "actions", "errors", "llms", "tools"]
     assert lines[-1]["session"]["end_state"] == "Success"
@@ -47,6 +50,7 @@ def test_quickstart_default_directory_is_a_temporary_one(tmp_path):
     path = proc.stdout.split("recorded to ", 1)[1].split()[0]
     assert Path(path).is_file()
     Path(path).unlink()
+    Path(path).with_suffix(".html").unlink()
     Path(path).parent.rmdir()
 
 

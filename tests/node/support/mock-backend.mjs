@@ -1,33 +1,18 @@
 // The mock AgentOps backend (tests/mock_backend/mock_backend.py, a real loopback HTTP
 // server) started from Node tests, with helpers for its control API.
-import { spawn } from 'node:child_process';
+import { startPythonServer } from './python-server.mjs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SERVER = path.join(ROOT, 'tests/mock_backend/mock_backend.py');
-const PYTHON = process.env.PYTHON ?? 'python3';
 export const API_KEY = '2b4f6c1e-8a9d-4e3f-b5c7-1d2e3f4a5b6c';
 
 export class MockBackend {
   static async start({ tokenCost } = {}) {
-    const args = [SERVER, '--port', '0', '--max-seconds', '600', '--parent-pid', String(process.pid)];
-    if (tokenCost !== undefined) args.push('--token-cost', String(tokenCost));
-    const proc = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    const port = await new Promise((resolve, reject) => {
-      let text = '';
-      const timer = setTimeout(() => reject(new Error('mock backend did not start in 15 s')), 15000);
-      proc.stdout.on('data', (chunk) => {
-        text += chunk;
-        const match = /^PORT (\d+)/m.exec(text);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-      proc.once('exit', (code) => reject(new Error(`mock backend exited (${code})`)));
-    });
+    const args = tokenCost === undefined ? [] : ['--token-cost', String(tokenCost)];
+    const [proc, port] = await startPythonServer(SERVER, args, 'mock backend');
     return new MockBackend(proc, port);
   }
 

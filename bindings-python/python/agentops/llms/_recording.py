@@ -8,8 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Dict, Optional
 
-from .. import _native
-from .. import client as _client
+from .. import _native, decorators
 from ..log_config import logger
 
 # What instrumentation catches: every error, and a Rust panic (a `BaseException`).
@@ -28,19 +27,13 @@ def request_params(kwargs: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _target(session: Any) -> Any:
-    """Where the call records: the `session=` given, else the only open session."""
-    if session is not None:
-        return session
-    c = _client._singleton
-    native = c._native if c is not None else None
-    if native is None:
-        return None
-    open_sessions = native.session_count()
-    if open_sessions == 1:
-        return native
-    if open_sessions > 1:
+    """Where the call records: the `session=` given, else the only open session (the
+    decorators' rule, which warns here instead of raising when several are open)."""
+    try:
+        return decorators._target(session, "an LLM client call")
+    except ValueError:
         logger.warning("An LLM call was not recorded: several sessions are open and the call gave no `session=`.")
-    return None
+        return None
 
 
 class LLMCall:

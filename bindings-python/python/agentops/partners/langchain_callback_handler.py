@@ -33,32 +33,8 @@ def _forward_async(callback: str) -> Callable[..., Coroutine[Any, Any, None]]:
     return method
 
 
-class LangchainCallbackHandler(BaseCallbackHandler):
-    """Records LangChain runs into the agentops session (0.3's arguments)."""
-
-    def __init__(
-        self,
-        api_key: Optional[str] = None,
-        endpoint: Optional[str] = None,
-        max_wait_time: Optional[int] = None,
-        max_queue_size: Optional[int] = None,
-        default_tags: Optional[List[str]] = None,
-    ) -> None:
-        self._runs = Runs.for_options(
-            api_key=api_key,
-            endpoint=endpoint,
-            max_wait_time=max_wait_time,
-            max_queue_size=max_queue_size,
-            default_tags=default_tags,
-        )
-
-    @property
-    def current_session_ids(self) -> List[str]:
-        return list(self._runs.client.current_session_ids)
-
-
-class AsyncLangchainCallbackHandler(AsyncCallbackHandler):
-    """The async handler (0.3 named its tags argument `tags`; both names are taken)."""
+class _Setup:
+    """What both handlers share: 0.3's constructor arguments and `current_session_ids`."""
 
     def __init__(
         self,
@@ -69,6 +45,7 @@ class AsyncLangchainCallbackHandler(AsyncCallbackHandler):
         default_tags: Optional[List[str]] = None,
         tags: Optional[List[str]] = None,
     ) -> None:
+        # `tags` is what 0.3's async handler called its default tags.
         self._runs = Runs.for_options(
             api_key=api_key,
             endpoint=endpoint,
@@ -80,6 +57,14 @@ class AsyncLangchainCallbackHandler(AsyncCallbackHandler):
     @property
     def current_session_ids(self) -> List[str]:
         return list(self._runs.client.current_session_ids)
+
+
+class LangchainCallbackHandler(_Setup, BaseCallbackHandler):
+    """Records LangChain runs into the agentops session (0.3's arguments)."""
+
+
+class AsyncLangchainCallbackHandler(_Setup, AsyncCallbackHandler):
+    """The async handler: the same arguments and mapping."""
 
 
 for _callback in CALLBACKS:

@@ -13,6 +13,7 @@ const { currentClient, createAgent } = require('./client.js');
 const { ObjectWriter } = require('./json.js');
 const { describeException } = require('./events.js');
 const { invalidArgument, describe, expectString } = require('./errors.js');
+const { currentAgentId, withAgent } = require('./agent-context.js');
 
 let reportedFailure = false;
 
@@ -30,7 +31,7 @@ function callEvent(kind, name, self, args, start, end) {
     .json('params', args)
     .value('init_timestamp', start)
     .value('end_timestamp', end)
-    .value('agent_id', self?.agentopsAgentId);
+    .value('agent_id', self?.agentopsAgentId ?? currentAgentId());
 }
 
 function recordReturn(kind, name, self, args, start, elapsed, value) {
@@ -54,7 +55,7 @@ function recordThrow(kind, name, self, args, start, elapsed, thrown) {
       .value('details', details)
       .value('logs', logs)
       .value('init_timestamp', end)
-      .value('agent_id', self?.agentopsAgentId)
+      .value('agent_id', self?.agentopsAgentId ?? currentAgentId())
       .end();
     client.recordError(error, trigger);
   } catch (err) {
@@ -73,7 +74,9 @@ function wrapFunction(kind, name, fn) {
     const t0 = performance.now();
     let result;
     try {
-      result = fn.apply(this, args);
+      // A tracked agent's method: what it records meanwhile carries the agent's id.
+      const agent = this?.agentopsAgentId;
+      result = agent === undefined ? fn.apply(this, args) : withAgent(agent, () => fn.apply(this, args));
     } catch (err) {
       recordThrow(kind, name, this, args, start, performance.now() - t0, err);
       throw err;

@@ -138,6 +138,19 @@ test('an error mid-stream records the partial answer; a stream left early record
   assert.equal(events.filter((e) => e.params.model === 'gpt-break').length, 1);
 });
 
+test('a call made in a tracked agent\'s recorded method carries the agent id', async () => {
+  class Planner {
+    async plan() {
+      return create(client(), { model: 'gpt-agent' });
+    }
+  }
+  Planner.prototype.plan = agentops.recordAction('plan', Planner.prototype.plan);
+  const planner = new (agentops.trackAgent('planner')(Planner))();
+  await planner.plan();
+  const event = (await llmEvents(10)).find((e) => e.params.model === 'gpt-agent');
+  assert.equal(event.agent_id, planner.agentopsAgentId);
+});
+
 test('stopInstrumenting puts back the original create of every build', async () => {
   const cjsCreate = openaiCjs.OpenAI.Chat.Completions.prototype.create;
   assert.notEqual(cjsCreate, originalCreate);

@@ -30,6 +30,8 @@ async function open(url) {
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(String(e)));
+  // Self-contained: the page asks for nothing but itself.
+  page.on('request', (r) => r.url() !== url && problems.push(`request for ${r.url()}`));
   await page.goto(url, { waitUntil: 'load' });
   return { page, problems };
 }

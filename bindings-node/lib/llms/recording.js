@@ -8,6 +8,7 @@ const log = require('../log.js');
 const { currentClient } = require('../client.js');
 const { ObjectWriter } = require('../json.js');
 const { describeException } = require('../events.js');
+const { currentAgentId } = require('../agent-context.js');
 
 let reportedFailure = false;
 
@@ -26,6 +27,7 @@ class LLMCall {
   constructor(client, model, prompt, params) {
     this.client = client;
     this.request = { model, prompt, params };
+    this.agentId = currentAgentId();
     this.startedAt = Date.now();
     this.lastChunkAt = undefined;
     this.done = false;
@@ -64,6 +66,7 @@ class LLMCall {
         .json('returns', fields.returns)
         .value('init_timestamp', this.startedAt)
         .value('end_timestamp', end)
+        .value('agent_id', this.agentId)
         .end();
       if (failure === undefined) {
         this.client.record(event);

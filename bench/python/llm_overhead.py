@@ -6,13 +6,16 @@
   (`llms.stop_instrumenting()`) and instrumented (`llms.instrument()`), BLOCKS times each.
   The figure is the median of the instrumented blocks' means minus the median of the plain
   ones'. A loopback call costs ~1.5 ms and varies by more than the instrumentation costs.
+- loopback, paired: the same calls alternating one by one between the original `create`
+  (kept by the patch, called directly) and the instrumented one, so drift cancels out; the
+  figure is the median of the PAIRS per-pair differences.
 - in process: the same wrapper around a `create` that returns a ready `ChatCompletion` (the
   mock's answer, parsed once), against that bare function: the instrumentation's own cost
   (event, fields, hand-off to the core; the JSON encoding included).
 
 The session records with the file exporter into a temporary directory (removed afterwards).
 
-    python bench/python/llm_overhead.py [--blocks 30] [--calls 200]
+    python bench/python/llm_overhead.py [--blocks 30] [--calls 200] [--pairs 5000]
 """
 
 from __future__ import annotations
@@ -56,10 +59,30 @@ def in_process(answer, messages, blocks: int, calls: int = 20000):
     return plain, instrumented
 
 
+def paired(client, messages, pairs: int):
+    """Per-pair ns differences: instrumented call minus the original's, one after the other."""
+    from openai.resources.chat.completions import Completions
+
+    instrumented = Completions.create
+    original = instrumented.__agentops_original__
+    completions = client.chat.completions
+    diffs = []
+    for i in range(pairs):
+        order = ((original, False), (instrumented, True)) if i % 2 else ((instrumented, True), (original, False))
+        took = {}
+        for fn, is_instrumented in order:
+            t0 = time.perf_counter_ns()
+            fn(completions, model="gpt-bench", messages=messages)
+            took[is_instrumented] = time.perf_counter_ns() - t0
+        diffs.append(took[True] - took[False])
+    return diffs
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--blocks", type=int, default=30)
     ap.add_argument("--calls", type=int, default=200)
+    ap.add_argument("--pairs", type=int, default=5000)
     args = ap.parse_args()
     os.environ.setdefault("AGENTOPS_LOGGING_LEVEL", "WARNING")
     import agentops
@@ -86,6 +109,8 @@ def main() -> int:
             plain.append(block())
             llms.instrument()
             instrumented.append(block())
+        llms.instrument()
+        pair_diffs = paired(client, messages, args.pairs)
         answer = client.chat.completions.with_raw_response.create(model="gpt-bench", messages=messages).parse()
         direct_plain, direct_instrumented = in_process(answer, messages, args.blocks)
         agentops.end_session("Success")
@@ -102,6 +127,8 @@ def main() -> int:
             round(max(i - p for i, p in zip(instrumented, plain, strict=True))),
         ],
     }
+    result["paired_pairs"] = args.pairs
+    result["paired_added_ns_per_call"] = round(statistics.median(pair_diffs))
     result["in_process_plain_ns_per_call"] = round(statistics.median(direct_plain))
     result["in_process_added_ns_per_call"] = round(
         statistics.median(direct_instrumented) - statistics.median(direct_plain)

@@ -160,6 +160,18 @@ function describeException(exception) {
   return { errorType: describe(exception), details: String(exception), logs: undefined };
 }
 
+/** The JSON text of the ErrorEvent for `thrown`, at `time`, of the agent `agentId`. */
+function thrownErrorText(thrown, time, agentId) {
+  const { errorType, details, logs } = describeException(thrown);
+  return new ObjectWriter('error')
+    .value('error_type', errorType)
+    .value('details', details)
+    .value('logs', logs)
+    .value('init_timestamp', time)
+    .value('agent_id', agentId)
+    .end();
+}
+
 class ErrorEvent extends Event {
   constructor(fields) {
     const f = fieldsArg(fields, 'ErrorEvent');
@@ -193,4 +205,4 @@ function wireText(event) {
   return event[WIRE]().end();
 }
 
-module.exports = { Event, ActionEvent, LLMEvent, ToolEvent, ErrorEvent, wireText, describeException, RECORDED };
+module.exports = { Event, ActionEvent, LLMEvent, ToolEvent, ErrorEvent, wireText, thrownErrorText, RECORDED };

@@ -11,7 +11,7 @@
 const log = require('./log.js');
 const { currentClient, createAgent } = require('./client.js');
 const { ObjectWriter } = require('./json.js');
-const { describeException } = require('./events.js');
+const { thrownErrorText } = require('./events.js');
 const { invalidArgument, describe, expectString } = require('./errors.js');
 const { currentAgentId, withAgent } = require('./agent-context.js');
 
@@ -49,15 +49,7 @@ function recordThrow(kind, name, self, args, start, elapsed, thrown) {
     if (client === null) return;
     const end = start + elapsed;
     const trigger = callEvent(kind, name, self, args, start, end).end();
-    const { errorType, details, logs } = describeException(thrown);
-    const error = new ObjectWriter('error')
-      .value('error_type', errorType)
-      .value('details', details)
-      .value('logs', logs)
-      .value('init_timestamp', end)
-      .value('agent_id', self?.agentopsAgentId ?? currentAgentId())
-      .end();
-    client.recordError(error, trigger);
+    client.recordError(thrownErrorText(thrown, end, self?.agentopsAgentId ?? currentAgentId()), trigger);
   } catch (err) {
     reportFailure(err);
   }

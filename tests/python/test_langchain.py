@@ -104,6 +104,22 @@ def test_errors_of_tools_and_chains_are_linked_to_their_runs_and_propagate(mock)
     assert [e["error_type"] for e in errors] == ["ValueError", "KeyError"]
 
 
+def test_a_retriever_run_is_an_action_with_its_query_and_documents(mock):
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    class Shelf(BaseRetriever):
+        def _get_relevant_documents(self, query, *, run_manager):
+            return [Document(page_content=f"about {query}")]
+
+    h = handler(mock)
+    assert Shelf().invoke("bees", config={"callbacks": [h]})[0].page_content == "about bees"
+    (event,) = recorded(mock, 1)
+    assert (event["event_type"], event["action_type"]) == ("actions", "retriever")
+    assert event["params"]["query"] == "bees"
+    assert event["logs"][0]["page_content"] == "about bees"
+
+
 def test_the_async_handler_records_async_runs(mock):
     h = handler(mock, AsyncLangchainCallbackHandler)
     chain = PromptTemplate.from_template("Q: {q}") | FakeListChatModel(responses=["A!"]) | StrOutputParser()

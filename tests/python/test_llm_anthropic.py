@@ -102,3 +102,14 @@ def test_errors_before_and_during_a_stream_are_recorded_and_propagate(mock, llm)
     assert [e["trigger_event_id"] for e in errors] == [failed["id"], partial["id"]]
     assert errors[0]["error_type"] == "InternalServerError"
     assert partial["prompt_tokens"] == 11, "what the stream told before it broke off"
+
+
+def test_stop_instrumenting_restores_the_exact_originals(mock, llm):
+    from anthropic.resources.messages import AsyncMessages, Messages
+
+    originals = (Messages.create, Messages.stream, AsyncMessages.create, AsyncMessages.stream, anthropic.Stream.close)
+    init(mock, max_wait_time=50)
+    assert Messages.create is not originals[0]
+    llms.stop_instrumenting()
+    current = (Messages.create, Messages.stream, AsyncMessages.create, AsyncMessages.stream, anthropic.Stream.close)
+    assert current == originals

@@ -7,7 +7,7 @@
 const log = require('../log.js');
 const { currentClient } = require('../client.js');
 const { ObjectWriter } = require('../json.js');
-const { describeException } = require('../events.js');
+const { thrownErrorText } = require('../events.js');
 const { currentAgentId } = require('../agent-context.js');
 
 let reportedFailure = false;
@@ -72,14 +72,7 @@ class LLMCall {
         this.client.record(event);
         return;
       }
-      const { errorType, details, logs } = describeException(failure);
-      const error = new ObjectWriter('error')
-        .value('error_type', errorType)
-        .value('details', details)
-        .value('logs', logs)
-        .value('init_timestamp', end)
-        .end();
-      this.client.recordError(error, event);
+      this.client.recordError(thrownErrorText(failure, end, this.agentId), event);
     });
   }
 }

@@ -51,8 +51,9 @@ pub struct Item {
     pub name: String,
     pub id: Option<String>,
     pub agent: Option<String>,
-    /// The event an error is about.
+    /// The event an error is about, and its name when it is in the file.
     pub trigger: Option<String>,
+    pub trigger_name: Option<String>,
     pub start: i64,
     pub end: i64,
     pub tokens: Option<u64>,
@@ -82,21 +83,14 @@ pub struct Timeline {
     pub items: Vec<Item>,
     /// What could not be read, for the user.
     pub warnings: Vec<String>,
+    /// Start and end (µs), worked out once the whole file is read.
+    span: (i64, i64),
 }
 
 impl Timeline {
-    /// The session's start and end, from its own lines or else from its events.
+    /// The session's start and end: from its own lines, widened to cover its events.
     pub fn span(&self) -> (i64, i64) {
-        let first = self.items.iter().map(|i| i.start).min();
-        let last = self.items.iter().map(|i| i.end).max();
-        let start = self.session.start.or(first).unwrap_or(0);
-        let end = self
-            .session
-            .end
-            .or(last)
-            .unwrap_or(start)
-            .max(last.unwrap_or(start));
-        (start.min(first.unwrap_or(start)), end)
+        self.span
     }
 
     pub fn count(&self, kind: Kind) -> usize {
@@ -111,16 +105,22 @@ impl Timeline {
     }
 
     /// The name of the event an error is about, when it is in the file.
-    pub fn trigger_name(&self, item: &Item) -> Option<&str> {
-        let trigger = item.trigger.as_deref()?;
-        self.items
-            .iter()
-            .find(|i| i.id.as_deref() == Some(trigger))
-            .map(|i| i.name.as_str())
+    pub fn trigger_name<'a>(&self, item: &'a Item) -> Option<&'a str> {
+        item.trigger_name.as_deref()
     }
 
-    /// Sorts the events and works out their nesting.
+    /// Sorts the events, works out their nesting, the span and the triggers' names: once,
+    /// so rendering stays linear in the number of events.
     fn finish(&mut self) {
+        self.span = self.compute_span();
+        let names: std::collections::HashMap<String, String> = self
+            .items
+            .iter()
+            .filter_map(|i| Some((i.id.clone()?, i.name.clone())))
+            .collect();
+        for item in &mut self.items {
+            item.trigger_name = item.trigger.as_ref().and_then(|t| names.get(t).cloned());
+        }
         self.items
             .sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         // Per agent, the events still open at each start: the depth is how many enclose it.
@@ -136,6 +136,19 @@ impl Timeline {
                 open.push((item.agent.clone(), item.end));
             }
         }
+    }
+}
+
+impl Timeline {
+    fn compute_span(&self) -> (i64, i64) {
+        let first = self.items.iter().map(|i| i.start).min();
+        let last = self.items.iter().map(|i| i.end).max();
+        let start = self.session.start.or(first).unwrap_or(0);
+        let end = self.session.end.or(last).unwrap_or(start);
+        (
+            start.min(first.unwrap_or(start)),
+            end.max(last.unwrap_or(end)),
+        )
     }
 }
 

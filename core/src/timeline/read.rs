@@ -88,6 +88,7 @@ fn read_event(event: Value) -> Option<Item> {
         id: text(&event, "id"),
         agent: text(&event, "agent_id"),
         trigger: text(&event, "trigger_event_id"),
+        trigger_name: None,
         start,
         end,
         tokens: (tokens[0].is_some() || tokens[1].is_some())

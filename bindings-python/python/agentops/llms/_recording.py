@@ -6,6 +6,7 @@ answer is back, when a stream ends, breaks off or is dropped — and recorded th
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any, Dict, Optional
 
 from .. import _native, decorators
@@ -19,7 +20,11 @@ _UNSET_TYPES = frozenset({"NotGiven", "Omit"})
 
 
 def now_iso() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).isoformat()
+    return iso_of(time.time())
+
+
+def iso_of(epoch_seconds: float) -> str:
+    return datetime.datetime.fromtimestamp(epoch_seconds, datetime.timezone.utc).isoformat()
 
 
 def request_params(kwargs: Dict[str, Any]) -> Dict[str, Any]:
@@ -42,7 +47,8 @@ class LLMCall:
     def __init__(self, target: Any, model: Any, prompt: Any, params: Dict[str, Any]) -> None:
         self.target = target
         self.event = _native.LLMEvent(model=model, prompt=prompt, params=params)
-        self.end_timestamp: Optional[str] = None
+        # When the last stream item arrived (epoch s; formatted only when the call finishes).
+        self.last_item_at: Optional[float] = None
         # Emptied by the first `finish`: `list.pop` is atomic, so a stream's end, its
         # `close()` and its finaliser racing on threads still finish it once.
         self._pending = [True]
@@ -72,8 +78,8 @@ class LLMCall:
             for name, value in (fields or {}).items():
                 if value is not None:
                     setattr(event, name, value)
-            if self.end_timestamp is not None:
-                event.end_timestamp = self.end_timestamp
+            if self.last_item_at is not None:
+                event.end_timestamp = iso_of(self.last_item_at)
             if error is None:
                 self.target.record(event)
             else:  # the core records the trigger first, once

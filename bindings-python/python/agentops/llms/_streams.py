@@ -6,12 +6,13 @@ when the stream is closed (its class's `close` is patched), or when it is garbag
 
 from __future__ import annotations
 
+import time
 import weakref
 from typing import Any, AsyncIterator, Callable, Iterator, Optional
 
 from ..log_config import logger
 from ._patches import Patches
-from ._recording import ERRORS, LLMCall, now_iso
+from ._recording import ERRORS, LLMCall
 
 # Streams being observed, for the `close` patch.
 _OBSERVED: "weakref.WeakKeyDictionary[Any, _Observer]" = weakref.WeakKeyDictionary()
@@ -27,7 +28,7 @@ class _Observer:
     def item(self, item: Any) -> None:
         try:
             self.accumulator.add(item)
-            self.call.end_timestamp = now_iso()
+            self.call.last_item_at = time.time()
         except ERRORS as e:
             logger.debug("could not read a stream item: %r", e)
 

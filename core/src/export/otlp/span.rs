@@ -4,6 +4,8 @@
 //! child span whose id is derived from the event id. The fields the conventions do not
 //! name travel under `agentops.*`.
 
+use std::io::Write;
+
 use uuid::Uuid;
 
 use super::attributes::{Attributes, write_str};
@@ -25,13 +27,32 @@ pub fn trace_id(session_id: &Uuid) -> String {
 
 /// A span id from a UUID: its two halves XOR-ed (distinct for ids that differ in either
 /// half only, as generated ids do), never the invalid all-zero id.
-pub fn span_id(id: &Uuid) -> String {
+fn span_bits(id: &Uuid) -> u64 {
     let (hi, lo) = id.as_u64_pair();
-    let folded = match hi ^ lo {
+    match hi ^ lo {
         0 => hi | 1,
         n => n,
-    };
-    format!("{folded:016x}")
+    }
+}
+
+/// [`span_bits`] as 16 lowercase hex digits.
+pub fn span_id(id: &Uuid) -> String {
+    format!("{:016x}", span_bits(id))
+}
+
+/// Appends `"traceId":"<hex>","spanId":"<hex>"` without allocating (once per span).
+fn write_ids(out: &mut Vec<u8>, trace: &Uuid, span: &Uuid) {
+    let mut hex = Uuid::encode_buffer();
+    out.extend_from_slice(b"\"traceId\":\"");
+    out.extend_from_slice(trace.simple().encode_lower(&mut hex).as_bytes());
+    out.extend_from_slice(b"\",\"spanId\":\"");
+    write_span_bits(out, span);
+    out.push(b'"');
+}
+
+fn write_span_bits(out: &mut Vec<u8>, id: &Uuid) {
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{:016x}", span_bits(id));
 }
 
 /// What the spans of one session share.
@@ -61,15 +82,14 @@ struct Head<'a> {
 }
 
 fn write_head(out: &mut Vec<u8>, trace: &Uuid, head: &Head<'_>) {
-    out.extend_from_slice(b"{\"traceId\":\"");
-    out.extend_from_slice(trace_id(trace).as_bytes());
-    out.extend_from_slice(b"\",\"spanId\":\"");
-    out.extend_from_slice(span_id(head.span).as_bytes());
+    out.push(b'{');
+    write_ids(out, trace, head.span);
     if let Some(parent) = head.parent {
-        out.extend_from_slice(b"\",\"parentSpanId\":\"");
-        out.extend_from_slice(span_id(parent).as_bytes());
+        out.extend_from_slice(b",\"parentSpanId\":\"");
+        write_span_bits(out, parent);
+        out.push(b'"');
     }
-    out.extend_from_slice(b"\",\"name\":");
+    out.extend_from_slice(b",\"name\":");
     write_str(out, head.name);
     let (start, end) = (nanos(head.start), nanos(head.end).max(nanos(head.start)));
     out.extend_from_slice(
@@ -146,11 +166,9 @@ pub fn write_event_span(e: &Event, cx: &SessionContext<'_>, out: &mut Vec<u8>) {
     if let Some(r) = error {
         write_exception(out, start, r);
         if let Some(trigger) = trigger {
-            out.extend_from_slice(b",\"links\":[{\"traceId\":\"");
-            out.extend_from_slice(trace_id(cx.session_id).as_bytes());
-            out.extend_from_slice(b"\",\"spanId\":\"");
-            out.extend_from_slice(span_id(trigger).as_bytes());
-            out.extend_from_slice(b"\"}]");
+            out.extend_from_slice(b",\"links\":[{");
+            write_ids(out, cx.session_id, trigger);
+            out.extend_from_slice(b"}]");
         }
         let message = r.details.as_deref().or(r.error_type.as_deref());
         write_status(out, STATUS_ERROR, message);

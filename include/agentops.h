@@ -33,7 +33,8 @@ typedef enum agentops_status {
    */
   AGENTOPS_ERR_INVALID_UTF8 = 2,
   /**
-   * A JSON parameter was not one valid JSON value; nothing was recorded.
+   * The event JSON of `agentops_record_json` was not a JSON object; nothing was recorded.
+   * (JSON payloads of the other calls are never refused: see `agentops_record_action`.)
    */
   AGENTOPS_ERR_INVALID_JSON = 3,
   /**
@@ -308,7 +309,8 @@ enum agentops_status agentops_options_set(struct agentops_options *options,
 void agentops_options_free(struct agentops_options *options);
 
 /**
- * Records an action (`action_type` required; params/returns JSON or NULL).
+ * Records an action (`action_type` required; params/returns JSON or NULL; text that is not
+ * one JSON value is recorded as a JSON string of it).
  *
  * # Safety
  * `session` is a live handle; strings NULL or NUL-terminated.

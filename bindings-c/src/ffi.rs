@@ -42,17 +42,13 @@ pub unsafe fn req_str<'a>(ptr: *const c_char) -> Result<&'a str, agentops_status
     unsafe { opt_str(ptr) }?.ok_or(AGENTOPS_ERR_NULL_ARGUMENT)
 }
 
-/// An optional JSON argument, checked to be one valid JSON value.
+/// An optional JSON argument. It is checked on the uploader's thread, not here: text that
+/// is not one valid JSON value is recorded as a JSON string holding it ([`Json::unchecked`]).
 ///
 /// # Safety
 /// As [`opt_str`].
 pub unsafe fn opt_json(ptr: *const c_char) -> Result<Option<Json>, agentops_status> {
-    match unsafe { opt_str(ptr) }? {
-        None => Ok(None),
-        Some(text) => Json::from_text(text.to_owned())
-            .map(Some)
-            .map_err(|_| AGENTOPS_ERR_INVALID_JSON),
-    }
+    Ok(unsafe { opt_str(ptr) }?.map(|text| Json::unchecked(text.to_owned())))
 }
 
 /// Tags given as one comma-separated string (NULL: none).

@@ -1,6 +1,7 @@
-//! Recording events: one call per kind, payloads as JSON text (checked: invalid JSON is
-//! `AGENTOPS_ERR_INVALID_JSON` and nothing is recorded), or a whole event as JSON with the
-//! exporters' own keys (`agentops_record_json`, read by the core's decoder). Never blocks.
+//! Recording events: one call per kind, payloads as JSON text (checked on the uploader's
+//! thread: text that is not one valid JSON value is recorded as a JSON string holding it), or
+//! a whole event as JSON with the exporters' own keys (`agentops_record_json`, read by the
+//! core's decoder; not a JSON object: `AGENTOPS_ERR_INVALID_JSON`). Never blocks.
 
 use std::ffi::c_char;
 
@@ -10,12 +11,14 @@ use crate::ffi::{core, guard, handle, opt_json, opt_str, req_str};
 use crate::session::agentops_session;
 use crate::status::agentops_status::{self, *};
 
-fn record(session: *const agentops_session, event: Event) -> Result<(), agentops_status> {
+/// Records an event made by this call: it starts and ends now (one clock read).
+fn record_now(session: *const agentops_session, event: Event) -> Result<(), agentops_status> {
     let session = unsafe { handle(session) }?;
-    core(session.inner.record(event))
+    core(session.inner.record_instant(event))
 }
 
-/// Records an action (`action_type` required; params/returns JSON or NULL).
+/// Records an action (`action_type` required; params/returns JSON or NULL; text that is not
+/// one JSON value is recorded as a JSON string of it).
 ///
 /// # Safety
 /// `session` is a live handle; strings NULL or NUL-terminated.
@@ -30,7 +33,7 @@ pub unsafe extern "C" fn agentops_record_action(
         let mut event = Event::action(names::name(unsafe { req_str(action_type) }?));
         event.params = unsafe { opt_json(params_json) }?;
         event.returns = unsafe { opt_json(returns_json) }?;
-        record(session, event)
+        record_now(session, event)
     })
 }
 
@@ -49,7 +52,7 @@ pub unsafe extern "C" fn agentops_record_tool(
         let mut event = Event::tool(names::name(unsafe { req_str(name) }?));
         event.params = unsafe { opt_json(params_json) }?;
         event.returns = unsafe { opt_json(returns_json) }?;
-        record(session, event)
+        record_now(session, event)
     })
 }
 
@@ -80,7 +83,7 @@ pub unsafe extern "C" fn agentops_record_llm(
             completion_tokens: count(completion_tokens),
             ..Default::default()
         };
-        record(session, Event::llm(fields))
+        record_now(session, Event::llm(fields))
     })
 }
 
@@ -103,7 +106,7 @@ pub unsafe extern "C" fn agentops_record_error(
             code: unsafe { opt_str(code) }?.map(str::to_owned),
             ..Default::default()
         };
-        record(session, Event::error(fields))
+        record_now(session, Event::error(fields))
     })
 }
 
@@ -122,6 +125,7 @@ pub unsafe extern "C" fn agentops_record_json(
     guard(|| {
         let text = unsafe { req_str(event_json) }?;
         let event = Event::from_json(text).map_err(|_| AGENTOPS_ERR_INVALID_JSON)?;
-        record(session, event)
+        // Its own timestamps, if given, are kept; the end is stamped now otherwise.
+        core(unsafe { handle(session) }?.inner.record(event))
     })
 }

@@ -13,7 +13,8 @@ pub enum agentops_status {
     AGENTOPS_ERR_NULL_ARGUMENT = 1,
     /// A string was not valid UTF-8.
     AGENTOPS_ERR_INVALID_UTF8 = 2,
-    /// A JSON parameter was not one valid JSON value; nothing was recorded.
+    /// The event JSON of `agentops_record_json` was not a JSON object; nothing was recorded.
+    /// (JSON payloads of the other calls are never refused: see `agentops_record_action`.)
     AGENTOPS_ERR_INVALID_JSON = 3,
     /// An option key is unknown or its value invalid.
     AGENTOPS_ERR_INVALID_CONFIG = 4,
@@ -88,7 +89,7 @@ fn message(status: agentops_status) -> &'static [u8] {
         AGENTOPS_ERR_NULL_ARGUMENT => b"a required pointer argument was NULL\0",
         AGENTOPS_ERR_INVALID_UTF8 => b"a string was not valid UTF-8\0",
         AGENTOPS_ERR_INVALID_JSON => {
-            b"a JSON parameter was not one valid JSON value; nothing was recorded\0"
+            b"the event JSON was not a JSON object; nothing was recorded\0"
         }
         AGENTOPS_ERR_INVALID_CONFIG => b"an option key is unknown or its value is invalid\0",
         AGENTOPS_ERR_MISSING_API_KEY => {

@@ -103,3 +103,34 @@ fn without_a_key_or_an_explicit_exporter_nothing_starts_and_nothing_is_written()
     assert_eq!(err.kind(), agentops_core::ErrorKind::MissingApiKey);
     assert!(!dir.exists(), "no directory or file was created");
 }
+
+#[test]
+fn an_instant_event_ends_at_its_start_and_a_recorded_one_when_recorded() {
+    let dir = temp_dir("instant");
+    let client = Client::new(file_config(&dir)).unwrap();
+    let session = client.start_session(StartOptions::default()).unwrap();
+    let an_hour_ago = agentops_core::Timestamp::from_micros(
+        agentops_core::Timestamp::now().as_micros() - 3_600_000_000,
+    );
+    let mut instant = Event::action("instant");
+    instant.init_timestamp = an_hour_ago;
+    let mut recorded = Event::action("recorded");
+    recorded.init_timestamp = an_hour_ago;
+    session.record_instant(instant).unwrap();
+    session.record(recorded).unwrap();
+    session.end(EndState::Success, None).unwrap();
+
+    let text = std::fs::read_to_string(session.export_path().unwrap()).unwrap();
+    let events: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["type"] == "event")
+        .map(|l| l["event"].clone())
+        .collect();
+    let start = an_hour_ago.to_iso();
+    assert_eq!(events[0]["init_timestamp"], start);
+    assert_eq!(events[0]["end_timestamp"], start);
+    assert_eq!(events[1]["init_timestamp"], start);
+    assert!(events[1]["end_timestamp"].as_str().unwrap() > start.as_str());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -53,6 +53,9 @@ enum Repr {
     Value(Box<Value>),
     /// JSON text, valid by construction: written by serde_json, or checked by `from_text`.
     Text(Box<str>),
+    /// Text a caller gave as JSON, checked only where it is written (on the uploader's
+    /// thread, see [`Json::unchecked`]).
+    Unchecked(Box<str>),
 }
 
 impl Json {
@@ -93,8 +96,8 @@ impl Json {
     /// bytes cut, or `None` if it already fit.
     pub fn truncate(&mut self, max_bytes: usize) -> Option<usize> {
         let text: Box<str> = match &self.0 {
-            Repr::Text(text) if text.len() <= max_bytes => return None,
-            Repr::Text(text) => text.clone(),
+            Repr::Text(text) | Repr::Unchecked(text) if text.len() <= max_bytes => return None,
+            Repr::Text(text) | Repr::Unchecked(text) => text.clone(),
             Repr::Value(v) => serde_json::to_string(&**v).ok()?.into_boxed_str(),
         };
         if text.len() <= max_bytes {
@@ -112,6 +115,14 @@ impl Json {
         Ok(Json(Repr::Text(text.into_boxed_str())))
     }
 
+    /// Wraps text a caller gave as JSON without checking it on the caller's thread (checking
+    /// a small payload costs more than the rest of a C `record` call). Where the payload is
+    /// written, text that is one valid JSON value goes out verbatim; any other text goes out
+    /// as a JSON string holding it, so nothing the caller gave is lost.
+    pub fn unchecked(text: String) -> Json {
+        Json(Repr::Unchecked(text.into_boxed_str()))
+    }
+
     /// Wraps text that is already known to be one valid JSON value (a decoder just read it).
     pub(crate) fn from_valid_text(text: &str) -> Json {
         Json(Repr::Text(text.into()))
@@ -121,7 +132,11 @@ impl Json {
     pub fn write_to(&self, out: &mut Vec<u8>) {
         match &self.0 {
             Repr::Text(text) => out.extend_from_slice(text.as_bytes()),
-            // Writing a `Value` into a Vec cannot fail.
+            Repr::Unchecked(text) if is_one_value(text) => out.extend_from_slice(text.as_bytes()),
+            // Writing into a Vec cannot fail.
+            Repr::Unchecked(text) => {
+                let _ = serde_json::to_writer(out, &**text);
+            }
             Repr::Value(v) => {
                 let _ = serde_json::to_writer(out, &**v);
             }
@@ -133,6 +148,9 @@ impl Json {
         match &self.0 {
             Repr::Value(v) => (**v).clone(),
             Repr::Text(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            Repr::Unchecked(text) => {
+                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
+            }
         }
     }
 
@@ -140,7 +158,7 @@ impl Json {
     pub fn estimated_size(&self) -> usize {
         match &self.0 {
             Repr::Value(v) => value_size(v),
-            Repr::Text(text) => text.len(),
+            Repr::Text(text) | Repr::Unchecked(text) => text.len(),
         }
     }
 }
@@ -280,8 +298,17 @@ impl Serialize for Json {
                 Ok(raw) => raw.serialize(s),
                 Err(_) => s.serialize_unit(),
             },
+            Repr::Unchecked(text) => match serde_json::from_str::<&RawValue>(text) {
+                Ok(raw) => raw.serialize(s),
+                Err(_) => s.serialize_str(text),
+            },
         }
     }
+}
+
+/// Whether `text` is exactly one JSON value (surrounding whitespace allowed).
+fn is_one_value(text: &str) -> bool {
+    serde_json::from_str::<&RawValue>(text).is_ok()
 }
 
 fn value_size(value: &Value) -> usize {
@@ -303,6 +330,37 @@ fn value_size(value: &Value) -> usize {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn written(payload: &Json) -> String {
+        let mut out = Vec::new();
+        payload.write_to(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn unchecked_text_goes_out_verbatim_when_valid_and_as_a_string_when_not() {
+        let valid = Json::unchecked(r#" {"a": [1, "x"]} "#.to_owned());
+        assert_eq!(written(&valid), r#" {"a": [1, "x"]} "#);
+        assert_eq!(valid.to_value(), json!({"a": [1, "x"]}));
+        for bad in ["{not json", "1 2", "", "\"open"] {
+            let payload = Json::unchecked(bad.to_owned());
+            assert_eq!(
+                written(&payload),
+                serde_json::to_string(bad).unwrap(),
+                "{bad:?}"
+            );
+            assert_eq!(payload.to_value(), json!(bad));
+            assert_eq!(serde_json::to_value(&payload).unwrap(), json!(bad));
+        }
+    }
+
+    #[test]
+    fn unchecked_text_that_is_cut_stays_valid_json() {
+        let mut payload = Json::unchecked(format!("{{bad {}", "x".repeat(500)));
+        assert!(payload.truncate(100).is_some());
+        let text = written(&payload);
+        assert!(serde_json::from_str::<Value>(&text).is_ok(), "{text}");
+    }
 
     #[test]
     fn encoded_and_value_payloads_serialise_identically() {

@@ -4,6 +4,7 @@
 //! names beyond it, or long ones, are simply owned.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::sync::RwLock;
 
@@ -14,11 +15,28 @@ const MAX_NAME_LEN: usize = 64;
 
 static NAMES: RwLock<Option<HashSet<&'static str>>> = RwLock::new(None);
 
+thread_local! {
+    /// The name this thread took last: a loop recording one name skips the lock and the hash.
+    static LAST: Cell<&'static str> = const { Cell::new("") };
+}
+
 /// `text` as a name: borrowed from the table when it is (or can be) kept there.
 pub fn name(text: &str) -> Cow<'static, str> {
     if text.len() > MAX_NAME_LEN {
         return Cow::Owned(text.to_owned());
     }
+    if let Ok(Some(last)) = LAST.try_with(|last| Some(last.get()).filter(|l| *l == text)) {
+        return Cow::Borrowed(last);
+    }
+    let kept = kept(text);
+    if let Cow::Borrowed(kept) = kept {
+        let _ = LAST.try_with(|last| last.set(kept));
+    }
+    kept
+}
+
+/// `text` from the table, added if there is room.
+fn kept(text: &str) -> Cow<'static, str> {
     if let Ok(names) = NAMES.read() {
         if let Some(kept) = names.as_ref().and_then(|n| n.get(text)) {
             return Cow::Borrowed(kept);

@@ -12,7 +12,7 @@ use crate::errors::{Code, invalid_argument, to_js};
 use crate::logging;
 use crate::options::options_from_json;
 use crate::promise::settled_by_thread;
-use crate::record::record_json;
+use crate::record::{record_error_json, record_json};
 use crate::session::{NativeSession, parse_end_state, uuid_arg};
 use crate::stats::{JsShutdownReport, JsStats};
 
@@ -79,13 +79,17 @@ impl NativeClient {
     /// records nothing; after the shutdown counts it as dropped. Never throws.
     #[napi]
     pub fn record(&self, event: String) {
-        self.record_into_only(&event, None);
+        if let Some(session) = self.inner.session_for_record_or_log() {
+            record_json(&session, event);
+        }
     }
 
     /// As `record`, for an error event and its not yet recorded trigger.
     #[napi]
     pub fn record_error(&self, error: String, trigger: Option<String>) {
-        self.record_into_only(&error, trigger.as_deref());
+        if let Some(session) = self.inner.session_for_record_or_log() {
+            record_error_json(&session, &error, trigger.as_deref());
+        }
     }
 
     /// The only open session; throws `ERR_AGENTOPS_INVALID_ARGUMENT` naming the problem
@@ -253,12 +257,6 @@ impl NativeClient {
             self.inner
                 .auto_end_sessions_waiter(state, end_state_reason, timeout);
         Ok((ended as u32, delivery))
-    }
-
-    fn record_into_only(&self, event: &str, trigger: Option<&str>) {
-        if let Some(session) = self.inner.session_for_record_or_log() {
-            record_json(&session, event, trigger);
-        }
     }
 
     fn shutdown_waiter(

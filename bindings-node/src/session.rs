@@ -8,7 +8,7 @@ use napi_derive::napi;
 
 use crate::errors::{Code, invalid_argument};
 use crate::promise::settled_by_thread;
-use crate::record::record_json;
+use crate::record::{record_error_json, record_json};
 
 #[napi]
 pub struct NativeSession {
@@ -44,13 +44,13 @@ impl NativeSession {
     /// Records one event given as JSON text; never throws, never blocks.
     #[napi]
     pub fn record(&self, event: String) {
-        record_json(&self.inner, &event, None);
+        record_json(&self.inner, event);
     }
 
     /// Records an error event after its trigger (not recorded yet), linked.
     #[napi]
     pub fn record_error(&self, error: String, trigger: Option<String>) {
-        record_json(&self.inner, &error, trigger.as_deref());
+        record_error_json(&self.inner, &error, trigger.as_deref());
     }
 
     /// Ends the session; the promise gives the token cost (`null`: unknown, invalid end

@@ -134,3 +134,47 @@ fn an_instant_event_ends_at_its_start_and_a_recorded_one_when_recorded() {
     assert!(events[1]["end_timestamp"].as_str().unwrap() > start.as_str());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn event_text_is_decoded_by_the_uploader_and_ends_when_it_was_recorded() {
+    let dir = temp_dir("encoded");
+    let client = Client::new(file_config(&dir)).unwrap();
+    let session = client.start_session(StartOptions::default()).unwrap();
+    let before = agentops_core::Timestamp::now();
+    let id = "3e0bfa67-fe3d-4b78-89c3-7b3f00000001";
+    session
+        .record_encoded(format!(
+            r#"{{"kind":"action","id":"{id}","params":{{"a":1}},"init_timestamp":1000,"action_type":"x"}}"#
+        ))
+        .unwrap();
+    let after = agentops_core::Timestamp::now();
+    // Not a kind first: decoded now, so bad text is refused at once.
+    let refused = session.record_encoded(r#"{"name":"n","kind":"tool",bad"#.to_owned());
+    assert!(refused.is_err());
+    // A kind first but broken after it: accepted, refused by the uploader, and counted.
+    session
+        .record_encoded(r#"{"kind":"tool","name":"n",bad"#.to_owned())
+        .unwrap();
+    assert!(client.flush(Duration::from_secs(10)));
+    let stats = client.stats();
+    assert_eq!(stats.dropped(agentops_core::DropReason::Rejected), 1);
+    session.end(EndState::Success, None).unwrap();
+
+    let text = std::fs::read_to_string(session.export_path().unwrap()).unwrap();
+    let events: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["type"] == "event")
+        .collect();
+    assert_eq!(events.len(), 1);
+    let event = &events[0]["event"];
+    assert_eq!(event["id"], id);
+    assert_eq!(event["params"], json!({"a": 1}));
+    assert_eq!(event["init_timestamp"], "1970-01-01T00:00:01.000000+00:00");
+    let end = event["end_timestamp"].as_str().unwrap();
+    assert!(
+        before.to_iso().as_str() <= end && end <= after.to_iso().as_str(),
+        "{end}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

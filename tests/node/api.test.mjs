@@ -67,6 +67,17 @@ test('every event class arrives with its wire fields', async () => {
   assert.equal(timed.initTimestamp, '2026-01-02T03:04:05.678Z');
 });
 
+test('an event ends when record() is called, though the core decodes it later off the JS thread', async () => {
+  const event = new agentops.ActionEvent({ actionType: 'later', initTimestamp: new Date(Date.now() - 3_600_000) });
+  const before = Date.now();
+  agentops.record(event);
+  const after = Date.now();
+  await flushed();
+  const recorded = (await eventsOf(session.id)).find((e) => e.id === event.id);
+  const end = Date.parse(recorded.end_timestamp);
+  assert.ok(end >= before - 1 && end <= after + 1, `${recorded.end_timestamp} not within [${before}, ${after}]`);
+});
+
 test('an error event records its unrecorded trigger first, once, and links to it', async () => {
   const trigger = new agentops.ActionEvent({ actionType: 'risky' });
   const error = new agentops.ErrorEvent({ triggerEvent: trigger, exception: new RangeError('too far'), code: 'E42' });

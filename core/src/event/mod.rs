@@ -5,6 +5,7 @@
 //! clock read; serialising it is the exporter's job, on the uploader thread.
 
 mod decode;
+mod encoded;
 mod fit;
 pub mod id;
 pub mod json;
@@ -15,6 +16,7 @@ use std::borrow::Cow;
 
 use uuid::Uuid;
 
+pub use encoded::EncodedEvent;
 pub use fit::Cut;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -311,9 +313,18 @@ impl Event {
     /// other than the start time was given. Returns the end time. Recording stamps every
     /// event; bindings call it first only to show the end time on their own event object.
     pub fn stamp_end(&mut self) -> Timestamp {
+        self.stamp_end_with(Timestamp::now)
+    }
+
+    /// As [`Event::stamp_end`], for an event recorded at `recorded_at`.
+    pub fn stamp_end_at(&mut self, recorded_at: Timestamp) -> Timestamp {
+        self.stamp_end_with(|| recorded_at)
+    }
+
+    fn stamp_end_with(&mut self, now: impl FnOnce() -> Timestamp) -> Timestamp {
         match self.end_timestamp {
             Some(end) if end != self.init_timestamp => end,
-            _ => *self.end_timestamp.insert(Timestamp::now()),
+            _ => *self.end_timestamp.insert(now()),
         }
     }
 

@@ -18,7 +18,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::{EndState, Event, time::Timestamp};
+use crate::event::{EncodedEvent, EndState, Event, EventCategory, time::Timestamp};
 use crate::export::SessionRecord;
 use crate::uploader::{SessionState, SessionStatus};
 pub use ending::{EndAllWaiter, EndWaiter};
@@ -183,8 +183,31 @@ impl Session {
         self.submit(Box::new(event))
     }
 
+    /// Records an event written as JSON text ([`Event::from_json`]'s shape). Text that names
+    /// its kind first, as the bindings write it, is decoded on the uploader's thread (see
+    /// [`EncodedEvent`]); its end time is the time of this call. Other text is decoded now.
+    pub fn record_encoded(&self, text: String) -> Result<()> {
+        let uploader = self.sessions.uploader();
+        match EncodedEvent::new(text, uploader.max_encoded_len()) {
+            Ok(event) => self.hand_over(event.category(), |state| {
+                uploader.submit_encoded(state, event)
+            }),
+            Err(text) => self.record(Event::from_json(&text)?),
+        }
+    }
+
     /// Hands an event with final timestamps to the uploader.
     fn submit(&self, event: Box<Event>) -> Result<()> {
+        let uploader = self.sessions.uploader();
+        self.hand_over(event.kind.category(), |state| uploader.submit(state, event))
+    }
+
+    /// Checks that the session takes events, gives one to `submit`, and counts it.
+    fn hand_over(
+        &self,
+        category: EventCategory,
+        submit: impl FnOnce(&SessionState) -> Result<()>,
+    ) -> Result<()> {
         let uploader = self.sessions.uploader();
         if uploader.is_shut_down() {
             // The process is exiting: counted (and logged once), whatever the session's state.
@@ -202,8 +225,7 @@ impl Session {
             }
             SessionStatus::Starting | SessionStatus::Running => {}
         }
-        let category = event.kind.category();
-        uploader.submit(&self.data.state, event)?;
+        submit(&self.data.state)?;
         self.data.counts[category as usize].fetch_add(1, Relaxed);
         Ok(())
     }

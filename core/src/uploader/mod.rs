@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::Event;
+use crate::event::{EncodedEvent, Event};
 use crate::export::{Exporter, SessionRecord};
 use pipeline::Pipeline;
 use protocol::Control;
@@ -137,6 +137,17 @@ impl Uploader {
     #[inline]
     pub fn submit(&self, session: &SessionState, event: Box<Event>) -> Result<()> {
         self.pipeline().submit(session.key, event)
+    }
+
+    /// As [`Uploader::submit`], for an event still as text: the worker decodes it.
+    #[inline]
+    pub fn submit_encoded(&self, session: &SessionState, event: EncodedEvent) -> Result<()> {
+        self.pipeline().submit_encoded(session.key, event)
+    }
+
+    /// The longest event text [`Uploader::submit_encoded`] takes.
+    pub fn max_encoded_len(&self) -> usize {
+        self.pipeline().max_encoded_len()
     }
 
     /// Sends the session's changed tags (or video) to the backend.

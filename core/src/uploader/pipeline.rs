@@ -9,14 +9,14 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Sender, TrySendError, bounded};
 
-use super::protocol::{Control, Message};
+use super::protocol::{Control, Message, Pending};
 use super::stats::{Counters, DropReason, Reservation, Stats};
 use super::wake::Wake;
 use super::worker::{Shared, Worker};
 use super::{ShutdownReport, Waiter};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::event::Event;
+use crate::event::{EncodedEvent, Event};
 use crate::export::Exporter;
 
 /// Room in the channel beyond the event bound, for control messages.
@@ -86,18 +86,41 @@ impl Pipeline {
     }
 
     pub fn submit(&self, session: u64, mut event: Box<Event>) -> Result<()> {
-        if self.has_failed() {
-            return Err(self.refuse(DropReason::UploaderFailed));
-        }
-        if self.is_closed() {
-            return Err(self.refuse(DropReason::AfterShutdown));
-        }
+        self.check_open()?;
         let mut bytes = event.estimated_size() as u64;
         if bytes > self.max_bytes.min(self.max_field_bytes as u64) {
             bytes = self.fit(&mut event)?;
         } else if event.truncated.fields > 0 {
             self.counters().count_cut(event.truncated);
         }
+        self.enqueue(session, Pending::Ready(event), bytes)
+    }
+
+    /// The hot path for an event still as text: no larger than `max_encoded_len`, so none
+    /// of its fields needs cutting.
+    pub fn submit_encoded(&self, session: u64, event: EncodedEvent) -> Result<()> {
+        self.check_open()?;
+        let bytes = event.estimated_size() as u64;
+        self.enqueue(session, Pending::Encoded(Box::new(event)), bytes)
+    }
+
+    /// The longest event text [`Pipeline::submit_encoded`] takes.
+    pub fn max_encoded_len(&self) -> usize {
+        self.max_field_bytes.min(self.max_bytes as usize)
+    }
+
+    fn check_open(&self) -> Result<()> {
+        if self.has_failed() {
+            return Err(self.refuse(DropReason::UploaderFailed));
+        }
+        if self.is_closed() {
+            return Err(self.refuse(DropReason::AfterShutdown));
+        }
+        Ok(())
+    }
+
+    /// Reserves room for the event and hands it to the worker; never blocks.
+    fn enqueue(&self, session: u64, event: Pending, bytes: u64) -> Result<()> {
         let queued = match self
             .counters()
             .try_reserve(bytes, self.max_events, self.max_bytes)

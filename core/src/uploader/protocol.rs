@@ -10,16 +10,31 @@ use uuid::Uuid;
 use super::EndDelivery;
 use super::state::SessionState;
 use crate::error::Result;
-use crate::event::Event;
+use crate::event::{EncodedEvent, Event};
 use crate::export::SessionRecord;
 
 pub(super) enum Message {
     Event {
         session: u64,
         bytes: u32,
-        event: Box<Event>,
+        event: Pending,
     },
     Control(Box<Control>),
+}
+
+/// An event as the caller handed it over: built, or still as text for the worker to decode.
+pub(super) enum Pending {
+    Ready(Box<Event>),
+    Encoded(Box<EncodedEvent>),
+}
+
+impl Pending {
+    pub fn into_event(self) -> Result<Box<Event>> {
+        match self {
+            Pending::Ready(event) => Ok(event),
+            Pending::Encoded(encoded) => encoded.decode().map(Box::new),
+        }
+    }
 }
 
 pub(super) enum Control {

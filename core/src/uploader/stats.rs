@@ -17,7 +17,8 @@ pub enum DropReason {
     /// Transient failures lasted longer than `max_retry_time`.
     RetriesExhausted,
     /// The backend refused the batch or the session (a 4xx other than 401/403/408/413/429,
-    /// or a malformed answer).
+    /// or a malformed answer), or the uploader could not decode an event's text
+    /// (`Session::record_encoded`).
     Rejected,
     /// The backend refused the credentials (401/403 even after re-authorising).
     AuthFailed,

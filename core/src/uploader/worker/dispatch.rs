@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use super::{MAX_BATCH_BYTES, Worker};
 use crate::uploader::EndDelivery;
-use crate::uploader::protocol::{Control, Message};
+use crate::uploader::protocol::{Control, Message, Pending};
 use crate::uploader::session_queue::{PendingBatch, Phase, Request, SessionQueue};
 use crate::uploader::stats::DropReason;
 
@@ -21,13 +21,17 @@ impl Worker {
         }
     }
 
-    fn take_event(
-        &mut self,
-        session: u64,
-        bytes: u64,
-        event: Box<crate::event::Event>,
-        now: Instant,
-    ) {
+    fn take_event(&mut self, session: u64, bytes: u64, event: Pending, now: Instant) {
+        let event = match event.into_event() {
+            Ok(event) => event,
+            Err(err) => {
+                // Text a binding wrote that its decoder refuses: a bug in that binding.
+                log::warn!("Could not record event - {}", err.message());
+                return self
+                    .counters()
+                    .settle_dropped(DropReason::Rejected, 1, bytes);
+            }
+        };
         let seq = self.take_seq();
         let Some(q) = self.sessions.get_mut(&session) else {
             log::debug!("event for an unknown or finished session dropped");

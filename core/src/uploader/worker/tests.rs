@@ -14,7 +14,7 @@ use crate::event::{EndState, Event, time::Timestamp};
 use crate::export::SessionRecord;
 use crate::export::scripted::{Answer, Call, ScriptedExporter, rejected, transient, unauthorized};
 use crate::uploader::EndDelivery;
-use crate::uploader::protocol::{Control, Message};
+use crate::uploader::protocol::{Control, Message, Pending};
 use crate::uploader::state::{SessionState, SessionStatus};
 use crate::uploader::stats::{Counters, DropReason, Reservation};
 use crate::uploader::wake::Wake;
@@ -97,7 +97,7 @@ impl Harness {
         let message = Message::Event {
             session: state.key,
             bytes: 100,
-            event: Box::new(event),
+            event: Pending::Ready(Box::new(event)),
         };
         self.tx.send(message).unwrap();
         id

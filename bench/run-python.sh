@@ -43,6 +43,7 @@ RUNS=(
   "bench|ours-record-default|ours|$ROOT|$OURS --workload record --mode default --n 100000"
   "bench|ours-decorator-default|ours|$ROOT|$OURS --workload decorator --mode default --n 100000"
   "bench|ours-otlp-record|ours|$ROOT|$OURS --workload record --mode otlp --n 100000"
+  "bench|ours-otlp-protobuf-record|ours|$ROOT|$OURS --workload record --mode otlp-protobuf --n 100000"
   "cpu|ours-cpu-10k|ours|$ROOT|$HARNESS/cpu_steady.py $OURS:AgentOpsRs $CPU_ARGS"
 )
 if [[ -d $ANCHORS ]]; then
@@ -82,7 +83,9 @@ for spec in "${RUNS[@]}"; do
   MADE[$venv]=1
   if [[ $venv == ours ]]; then
     [[ -x $VENVS/ours/bin/python ]] || "$PY" -m venv "$VENVS/ours"
-    "$VENVS/ours/bin/pip" install -q "$ROOT"
+    # The sink runs in the bench's venv: it reads OTLP protobuf bodies with the protos the
+    # OpenTelemetry peer's venv pins.
+    "$VENVS/ours/bin/pip" install -q "$ROOT" opentelemetry-proto==1.45.2 protobuf==7.36.2
   else
     mkvenv "$venv" "$ANCHORS/reqs/${REQS[$venv]}"
   fi

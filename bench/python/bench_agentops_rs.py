@@ -12,6 +12,8 @@ Modes:
   nodrop     same here: the default buffer already holds the whole run
   otlp       defaults, through the OTLP/HTTP JSON exporter to the sink's /v1/traces (one span an
              event, plus the session's root span when it ends)
+  otlp-protobuf  the same with protobuf bodies (otlp_protocol="http/protobuf", as OpenTelemetry's
+             exporter sends by default)
 
 Examples (from the repository root, with the package installed):
   python bench/python/bench_agentops_rs.py --workload record --mode default --n 100000
@@ -31,7 +33,7 @@ import benchlib  # noqa: E402
 class AgentOpsRs:
     name = "agentops-rs"
     idle_s = 7.0  # longer than the 5 s max_wait_time
-    modes = ("default", "nodrop", "otlp")
+    modes = ("default", "nodrop", "otlp", "otlp-protobuf")
 
     def setup(self, sink_url, mode, expected, args):
         os.environ.setdefault("AGENTOPS_LOGGING_LEVEL", "WARNING")
@@ -39,8 +41,10 @@ class AgentOpsRs:
         from agentops import ActionEvent
 
         self.agentops, self.ActionEvent = agentops, ActionEvent
-        if mode == "otlp":
+        if mode.startswith("otlp"):
             destination = {"exporter": "otlp", "otlp_endpoint": sink_url}
+            if mode == "otlp-protobuf":
+                destination["otlp_protocol"] = "http/protobuf"
             self.extra_items_on_shutdown = 1  # the session's root span
         else:
             destination = {"api_key": str(uuid.uuid4()), "endpoint": sink_url}
@@ -52,7 +56,7 @@ class AgentOpsRs:
             "max_queue_size": 512,
             "max_wait_time_ms": 5000,
             "max_buffered_events": 131072,
-            "exporter": "otlp" if mode == "otlp" else "agentops",
+            "exporter": mode if mode.startswith("otlp") else "agentops",
         }
 
     def versions(self):

@@ -28,6 +28,7 @@ export interface Options {
   /** Milliseconds. */
   otlpTimeout?: number;
   otlpCompression?: 'gzip' | 'none';
+  otlpProtocol?: 'http/json' | 'http/protobuf';
   serviceName?: string;
   /** `"k=v,k2=v2"` or `{ k: 'v' }`. */
   resourceAttributes?: string | Record<string, string>;

@@ -48,7 +48,8 @@ fn python_type(option: &OptionSpec) -> &'static str {
         | ValueType::Path
         | ValueType::Exporter
         | ValueType::Text
-        | ValueType::Compression => "Optional[str]",
+        | ValueType::Compression
+        | ValueType::Protocol => "Optional[str]",
         ValueType::Headers | ValueType::Attributes => "Optional[Union[str, Mapping[str, str]]]",
         ValueType::Integer => "Optional[int]",
         ValueType::Boolean => "Optional[bool]",

@@ -17,9 +17,12 @@ AgentOps routes (POST, JSON):
   /v2/update_session   Bearer jwt; {"session": {...}} -> {"status":"success","token_cost":N}
   /v2/create_agent     Bearer jwt; {"id":...,"name":...} -> {"status":"success"}
 
-OTLP/HTTP route (POST, JSON, gzip allowed):
+OTLP/HTTP route (POST, JSON, gzip allowed; protobuf too when `opentelemetry-proto` is installed):
   /v1/traces           {"resourceSpans": [...]} -> {"partialSuccess": {}}; every span is
-                       accepted as an event of the session whose UUID is its traceId (by spanId)
+                       accepted as an event of the session whose UUID is its traceId (by spanId).
+                       A protobuf body (Content-Type application/x-protobuf) is read by the
+                       official definitions and logged in its OTLP/JSON form (hex ids, enums as
+                       integers, "encoding": "protobuf"); its answers are protobuf too.
 
 Faults are scripted per route and consumed one per request (in order):
   {"status": 503, "body": "optional verbatim body", "retry_after": "2"}
@@ -46,6 +49,7 @@ Control API (not recorded):
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import gzip
 import http
@@ -170,6 +174,50 @@ def _validate_fault(f) -> str | None:
     return None
 
 
+try:  # OTLP protobuf bodies, read by the official definitions when they are installed
+    from google.protobuf import json_format as _json_format
+    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2 as _otlp_pb
+except ImportError:
+    _otlp_pb = None
+
+OTLP_ID_FIELDS = ("traceId", "spanId", "parentSpanId")
+
+
+def _ids_to_hex(node) -> None:
+    """proto3 JSON writes bytes as base64; OTLP/JSON writes trace and span ids as hex."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in OTLP_ID_FIELDS and isinstance(value, str):
+                node[key] = base64.b64decode(value).hex()
+            else:
+                _ids_to_hex(value)
+    elif isinstance(node, list):
+        for item in node:
+            _ids_to_hex(item)
+
+
+def _otlp_protobuf_as_json(data: bytes):
+    """An OTLP protobuf request in its OTLP/JSON form; None when the protos reject it."""
+    if _otlp_pb is None:
+        return None
+    try:
+        request = _otlp_pb.ExportTraceServiceRequest.FromString(data)
+    except Exception:  # noqa: BLE001 - DecodeError, or anything the parser raises
+        return None
+    body = _json_format.MessageToDict(request, use_integers_for_enums=True)
+    _ids_to_hex(body)
+    return body
+
+
+def _otlp_protobuf_answer(payload) -> bytes:
+    """A JSON answer (`{"partialSuccess": ...}`) as an `ExportTraceServiceResponse`."""
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    try:
+        return _json_format.Parse(text, _otlp_pb.ExportTraceServiceResponse()).SerializeToString()
+    except _json_format.ParseError:  # a scripted answer that is no response: an empty one
+        return b""
+
+
 def _decode_body(raw: bytes, enc: str | None) -> bytes:
     enc = (enc or "").strip().lower()
     if enc == "gzip":
@@ -206,13 +254,15 @@ class Handler(BaseHTTPRequestHandler):
             reason = http.HTTPStatus(code).phrase
         except ValueError:
             reason = "Status"
+        extra_headers = dict(extra_headers or {})
+        ctype = extra_headers.pop("Content-Type", ctype)
         lines = [
             f"HTTP/1.1 {code} {reason}",
             f"Server: {self.server_version}",
             f"Content-Type: {ctype}",
             f"Content-Length: {len(data)}",
         ]
-        for k, v in (extra_headers or {}).items():
+        for k, v in extra_headers.items():
             lines.append(f"{k}: {v}")
         if self.close_connection:
             lines.append("Connection: close")
@@ -352,12 +402,17 @@ class Handler(BaseHTTPRequestHandler):
             return
         entry["bytes"] = len(raw)
         body = None
+        protobuf = path == OTLP_TRACES and "protobuf" in (self.headers.get("Content-Type") or "").lower()
         try:
             text = _decode_body(raw, self.headers.get("Content-Encoding"))
-            body = json.loads(text) if text else None
+            if protobuf:
+                entry["encoding"] = "protobuf"
+                body = _otlp_protobuf_as_json(text)
+            else:
+                body = json.loads(text) if text else None
         except (ValueError, OSError, zlib.error, EOFError):
             text = raw
-        if body is None and raw:
+        if body is None and raw and not protobuf:
             entry["raw"] = text[:RAW_LIMIT].decode("utf-8", errors="replace")
         entry["body"] = body
         with STATE.lock:
@@ -385,12 +440,19 @@ class Handler(BaseHTTPRequestHandler):
                 if fault.get("retry_after") is not None:
                     extra["Retry-After"] = str(fault["retry_after"])
                 self._set_status(entry, code)
-                self._send(code, payload, extra)
+                self._send_answer(code, payload, protobuf, extra)
                 return
 
         code, payload = self._handle_route(path, body, token)
         self._set_status(entry, code)
-        self._send(code, payload)
+        self._send_answer(code, payload, protobuf)
+
+    def _send_answer(self, code: int, payload, protobuf: bool, extra: dict | None = None) -> None:
+        """`payload`, or for a protobuf OTLP request's success its protobuf form."""
+        if protobuf and 200 <= code < 300 and _otlp_pb is not None:
+            data = _otlp_protobuf_answer(payload)
+            return self._send(code, data, {"Content-Type": "application/x-protobuf", **(extra or {})})
+        self._send(code, payload, extra)
 
     @staticmethod
     def _set_status(entry: dict, status) -> None:

@@ -40,9 +40,18 @@ def record_a_session(**options):
     return session
 
 
-def test_every_body_is_an_export_request_the_official_protos_accept(mock):
-    session = record_a_session(otlp_endpoint=mock.url, service_name="py-agent")
+CONTENT_TYPES = {"http/json": "application/json", "http/protobuf": "application/x-protobuf"}
+
+
+@pytest.mark.parametrize("protocol", ["http/json", "http/protobuf"])
+def test_every_body_is_an_export_request_the_official_protos_accept(mock, protocol):
+    # A protobuf body is read by the official definitions in the mock (which logs its JSON
+    # form); a body they reject is answered 400 and never counted here.
+    session = record_a_session(otlp_endpoint=mock.url, service_name="py-agent", otlp_protocol=protocol)
     assert wait_for(lambda: len(all_spans(mock)) == 5), bodies(mock)
+    requests = mock.requests(TRACES)
+    assert {r["headers"]["content-type"] for r in requests} == {CONTENT_TYPES[protocol]}
+    assert {r.get("encoding", "json") for r in requests} == {protocol.split("/")[1]}
     got = all_spans(mock)
     trace_id = uuid.UUID(str(session.session_id)).bytes
     assert {s.trace_id for s in got} == {trace_id}, "one trace: the session's UUID"
@@ -112,3 +121,19 @@ def test_headers_and_attributes_may_be_dicts_and_bad_values_are_clear_errors(moc
     assert agentops.init(exporter="otlp", otlp_headers="no-equals-sign") is None
     assert any("otlp_headers" in m for m in logs.messages), logs.text()
     assert "no-equals-sign" not in logs.text(), "header values are never echoed"
+
+
+def test_a_protobuf_partial_success_counts_its_rejected_spans(mock):
+    answer = {"partialSuccess": {"rejectedSpans": "2", "errorMessage": "too old"}}
+    mock.script(TRACES, [{"status": 200, "body": answer}])
+    agentops.init(exporter="otlp", otlp_endpoint=mock.url, otlp_protocol="http/protobuf", max_queue_size=3)
+    for i in range(3):
+        agentops.record(ActionEvent(action_type=f"step {i}"))
+    agentops.Client().flush(10)
+    stats = agentops.Client().stats()
+    assert (stats["delivered"], stats["dropped"]["rejected"]) == (1, 2), stats
+
+
+def test_grpc_is_refused_with_the_protocols_offered():
+    with pytest.raises(ConfigError, match="http/protobuf"):
+        agentops._native.Options().set("otlp_protocol", "grpc")

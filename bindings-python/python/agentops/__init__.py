@@ -61,6 +61,7 @@ def init(
     otlp_headers: Optional[Union[str, Mapping[str, str]]] = None,
     otlp_timeout: Optional[float] = None,
     otlp_compression: Optional[str] = None,
+    otlp_protocol: Optional[str] = None,
     service_name: Optional[str] = None,
     resource_attributes: Optional[Union[str, Mapping[str, str]]] = None,
     max_buffered_events: Optional[int] = None,
@@ -100,6 +101,7 @@ def init(
       otlp_headers (OTEL_EXPORTER_OTLP_HEADERS, headers; default none): Headers of every OTLP request, `key=value` pairs separated by commas (values percent-decoded; never logged).
       otlp_timeout (OTEL_EXPORTER_OTLP_TIMEOUT, number; default 10000 ms): Bound on every OTLP request.
       otlp_compression (OTEL_EXPORTER_OTLP_COMPRESSION, compression; default none): `gzip` to compress OTLP request bodies, or `none`.
+      otlp_protocol (OTEL_EXPORTER_OTLP_PROTOCOL, protocol; default http/json): OTLP request bodies: `http/json`, or `http/protobuf` (smaller, cheaper for a Collector to read).
       service_name (OTEL_SERVICE_NAME, text; default unknown_service:<executable>): The `service.name` of the OTLP resource (overrides one in `resource_attributes`).
       resource_attributes (OTEL_RESOURCE_ATTRIBUTES, attributes; default none): More OTLP resource attributes, `key=value` pairs separated by commas (percent-decoded).
       max_buffered_events (AGENTOPS_MAX_BUFFERED_EVENTS, integer; default 131072 events): Bound on events recorded but not yet delivered; beyond it new events are dropped and counted, never waited for.
@@ -161,6 +163,7 @@ def configure(
     otlp_headers: Optional[Union[str, Mapping[str, str]]] = None,
     otlp_timeout: Optional[float] = None,
     otlp_compression: Optional[str] = None,
+    otlp_protocol: Optional[str] = None,
     service_name: Optional[str] = None,
     resource_attributes: Optional[Union[str, Mapping[str, str]]] = None,
     max_buffered_events: Optional[int] = None,
@@ -196,6 +199,7 @@ def configure(
       otlp_headers (OTEL_EXPORTER_OTLP_HEADERS, headers; default none): Headers of every OTLP request, `key=value` pairs separated by commas (values percent-decoded; never logged).
       otlp_timeout (OTEL_EXPORTER_OTLP_TIMEOUT, number; default 10000 ms): Bound on every OTLP request.
       otlp_compression (OTEL_EXPORTER_OTLP_COMPRESSION, compression; default none): `gzip` to compress OTLP request bodies, or `none`.
+      otlp_protocol (OTEL_EXPORTER_OTLP_PROTOCOL, protocol; default http/json): OTLP request bodies: `http/json`, or `http/protobuf` (smaller, cheaper for a Collector to read).
       service_name (OTEL_SERVICE_NAME, text; default unknown_service:<executable>): The `service.name` of the OTLP resource (overrides one in `resource_attributes`).
       resource_attributes (OTEL_RESOURCE_ATTRIBUTES, attributes; default none): More OTLP resource attributes, `key=value` pairs separated by commas (percent-decoded).
       max_buffered_events (AGENTOPS_MAX_BUFFERED_EVENTS, integer; default 131072 events): Bound on events recorded but not yet delivered; beyond it new events are dropped and counted, never waited for.

@@ -169,6 +169,15 @@ OPTIONS: Tuple[Option, ...] = (
         agentops_03=False,
     ),
     Option(
+        name="otlp_protocol",
+        env="OTEL_EXPORTER_OTLP_PROTOCOL",
+        type="protocol",
+        unit="",
+        default="http/json",
+        doc="OTLP request bodies: `http/json`, or `http/protobuf` (smaller, cheaper for a Collector to read).",
+        agentops_03=False,
+    ),
+    Option(
         name="service_name",
         env="OTEL_SERVICE_NAME",
         type="text",

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 pub use builder::Options;
 pub use options::{OPTIONS, OptionSpec, Unit, ValueType};
-pub use otlp::{Compression, DEFAULT_OTLP_ENDPOINT, KeyValues};
+pub use otlp::{Compression, DEFAULT_OTLP_ENDPOINT, KeyValues, Protocol};
 pub use value::OptionValue;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -78,6 +78,7 @@ pub struct Config {
     pub otlp_headers: KeyValues,
     pub otlp_timeout: Duration,
     pub otlp_compression: Compression,
+    pub otlp_protocol: Protocol,
     /// `None`: `resource_attributes`' `service.name`, else `unknown_service:<executable>`.
     pub service_name: Option<String>,
     pub resource_attributes: KeyValues,
@@ -113,6 +114,7 @@ impl Default for Config {
             otlp_headers: KeyValues::default(),
             otlp_timeout: Duration::from_secs(10),
             otlp_compression: Compression::None,
+            otlp_protocol: Protocol::HttpJson,
             service_name: None,
             resource_attributes: KeyValues::default(),
             max_buffered_events: 131_072,

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::otlp::{Compression, KeyValues};
+use super::otlp::{Compression, KeyValues, Protocol};
 use super::value::{OptionValue, Source};
 use super::{Config, ExporterKind};
 use crate::error::{Error, ErrorKind, Result};
@@ -51,6 +51,7 @@ pub enum ValueType {
     /// `key=value,key=value` (or a mapping).
     Attributes,
     Compression,
+    Protocol,
 }
 
 impl ValueType {
@@ -68,6 +69,7 @@ impl ValueType {
             ValueType::Headers => "headers",
             ValueType::Attributes => "attributes",
             ValueType::Compression => "compression",
+            ValueType::Protocol => "protocol",
         }
     }
 }
@@ -101,6 +103,7 @@ enum Field {
     Headers(Access<KeyValues>),
     Attributes(Access<KeyValues>),
     Compression(Access<Compression>),
+    Protocol(Access<Protocol>),
 }
 
 /// One option of the table.
@@ -140,6 +143,7 @@ impl OptionSpec {
             Field::Headers(_) => ValueType::Headers,
             Field::Attributes(_) => ValueType::Attributes,
             Field::Compression(_) => ValueType::Compression,
+            Field::Protocol(_) => ValueType::Protocol,
         }
     }
 
@@ -164,6 +168,7 @@ impl OptionSpec {
             Field::Headers(a) => (a.get)(config).display_keys(),
             Field::Attributes(a) => (a.get)(config).display(),
             Field::Compression(a) => Some((a.get)(config).as_str().to_owned()),
+            Field::Protocol(a) => Some((a.get)(config).as_str().to_owned()),
         }
     }
 
@@ -205,6 +210,7 @@ impl OptionSpec {
             Field::Text(a) => *(a.set)(config) = src.optional_text(value)?,
             Field::Headers(a) | Field::Attributes(a) => *(a.set)(config) = src.key_values(value)?,
             Field::Compression(a) => *(a.set)(config) = src.compression(value)?,
+            Field::Protocol(a) => *(a.set)(config) = src.protocol(value)?,
         }
         Ok(())
     }
@@ -250,7 +256,7 @@ macro_rules! option {
 }
 
 /// Every option, in the order the docs list them.
-pub static OPTIONS: [OptionSpec; 29] = [
+pub static OPTIONS: [OptionSpec; 30] = [
     option!(
         api_key,
         "apiKey",
@@ -406,6 +412,15 @@ pub static OPTIONS: [OptionSpec; 29] = [
         Compression,
         false,
         "`gzip` to compress OTLP request bodies, or `none`."
+    ),
+    option!(
+        otlp_protocol,
+        "otlpProtocol",
+        "OTEL_EXPORTER_OTLP_PROTOCOL",
+        None,
+        Protocol,
+        false,
+        "OTLP request bodies: `http/json`, or `http/protobuf` (smaller, cheaper for a Collector to read)."
     ),
     option!(
         service_name,

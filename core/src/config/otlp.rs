@@ -32,6 +32,34 @@ impl Compression {
     }
 }
 
+/// How OTLP request bodies are encoded (`OTEL_EXPORTER_OTLP_PROTOCOL`). gRPC is not offered:
+/// it would bring an HTTP/2 stack into every host process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    #[default]
+    HttpJson,
+    HttpProtobuf,
+}
+
+impl Protocol {
+    pub const NAMES: &'static str = "\"http/json\" or \"http/protobuf\"";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::HttpJson => "http/json",
+            Protocol::HttpProtobuf => "http/protobuf",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "http/json" => Some(Protocol::HttpJson),
+            "http/protobuf" => Some(Protocol::HttpProtobuf),
+            _ => None,
+        }
+    }
+}
+
 /// Ordered `key=value` pairs (headers, resource attributes). A key set twice keeps the last.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeyValues(pub Vec<(String, String)>);

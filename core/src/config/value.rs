@@ -7,7 +7,7 @@ use std::time::Duration;
 use uuid::Uuid;
 
 use super::ExporterKind;
-use super::otlp::{Compression, KeyValues};
+use super::otlp::{Compression, KeyValues, Protocol};
 use crate::error::{Error, ErrorKind, Result};
 
 /// A value for one option, before it is checked against the option's type.
@@ -160,6 +160,11 @@ impl Source<'_> {
     pub fn compression(&self, value: &OptionValue) -> Result<Compression> {
         Compression::parse(self.text(value, "\"gzip\" or \"none\"")?)
             .ok_or_else(|| self.bad("\"gzip\" or \"none\"", value))
+    }
+
+    pub fn protocol(&self, value: &OptionValue) -> Result<Protocol> {
+        Protocol::parse(self.text(value, Protocol::NAMES)?)
+            .ok_or_else(|| self.bad(Protocol::NAMES, value))
     }
 
     pub fn count(&self, value: &OptionValue) -> Result<usize> {

@@ -77,7 +77,7 @@ impl AgentOpsV2Exporter {
             body,
             timeout,
         )?;
-        Ok(serde_json::from_str(&reply.body).unwrap_or(Value::Null))
+        Ok(serde_json::from_slice(&reply.body).unwrap_or(Value::Null))
     }
 
     /// `create_session` and `reauthorize_jwt` both answer `{"jwt": ...}`.
@@ -92,10 +92,10 @@ impl AgentOpsV2Exporter {
             .http
             .post_json(&self.url(route), headers, body, timeout)?;
         let rejected = |why: String| ExportError::Rejected { status: None, why };
-        let answer: Value = serde_json::from_str(&reply.body).map_err(|_| {
+        let answer: Value = serde_json::from_slice(&reply.body).map_err(|_| {
             rejected(format!(
                 "{route}: the answer is not JSON: {}",
-                snippet(&reply.body)
+                snippet(&reply.text())
             ))
         })?;
         match answer.get("jwt").and_then(Value::as_str) {

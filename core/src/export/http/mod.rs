@@ -21,7 +21,14 @@ pub struct HttpTransport {
 
 /// A response with a 2xx status.
 pub struct Reply {
-    pub body: String,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
 }
 
 impl HttpTransport {
@@ -46,13 +53,26 @@ impl HttpTransport {
         body: &[u8],
         timeout: Duration,
     ) -> ExportResult<Reply> {
+        let json = "application/json; charset=UTF-8";
+        self.post(url, json, headers, body, timeout)
+    }
+
+    /// POSTs `body` as `content_type`; a 2xx answer is its body, any other a classified error.
+    pub fn post(
+        &self,
+        url: &str,
+        content_type: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        timeout: Duration,
+    ) -> ExportResult<Reply> {
         let mut request = self
             .agent
             .post(url)
             .config()
             .timeout_global(Some(timeout.max(Duration::from_millis(1))))
             .build()
-            .header("Content-Type", "application/json; charset=UTF-8");
+            .header("Content-Type", content_type);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
@@ -74,7 +94,7 @@ impl HttpTransport {
             .body_mut()
             .with_config()
             .limit(4 * 1024 * 1024)
-            .read_to_string()
+            .read_to_vec()
             .unwrap_or_default();
         match status {
             200..=299 => Ok(Reply { body }),
@@ -90,7 +110,10 @@ impl HttpTransport {
             }),
             _ => Err(ExportError::Rejected {
                 status: Some(status),
-                why: format!("HTTP {status}: {}", snippet(&body)),
+                why: format!(
+                    "HTTP {status}: {}",
+                    snippet(&String::from_utf8_lossy(&body))
+                ),
             }),
         }
     }

@@ -1,10 +1,13 @@
-//! OTLP/HTTP with JSON bodies (`POST <endpoint>/v1/traces`), optionally gzipped: a session
-//! is a trace, each event a span (see [`span`]). Nothing is sent when a session starts:
+//! OTLP/HTTP (`POST <endpoint>/v1/traces`) with JSON or protobuf bodies, optionally gzipped:
+//! a session is a trace, each event a span (see [`span`]; [`encoder`] is what the mapping
+//! writes, [`json`] and [`protobuf`] the two encodings). Nothing is sent when a session starts:
 //! its events go out in batches as they come, its root span when it ends. The uploader's
 //! retries, bounds and accounting apply unchanged; a `partialSuccess` answer's
 //! `rejectedSpans` are counted as dropped.
 
-mod attributes;
+mod encoder;
+mod json;
+mod protobuf;
 mod resource;
 pub mod span;
 
@@ -21,8 +24,11 @@ use super::{
     Accepted, EncodedBatch, ExportError, ExportResult, Exporter, Framing, SessionRecord,
     SessionRef, Started, Updated,
 };
-use crate::config::{Compression, Config};
+use crate::config::{Compression, Config, Protocol};
 use crate::event::Event;
+use encoder::SpanEncoder;
+use json::JsonSpan;
+use protobuf::ProtoSpan;
 use resource::Envelope;
 use span::SessionContext;
 
@@ -32,6 +38,7 @@ pub struct OtlpExporter {
     headers: Vec<(String, String)>,
     timeout: Duration,
     compression: Compression,
+    protocol: Protocol,
     envelope: Envelope,
     /// The agents of each open session, for `gen_ai.agent.name` and the root span's name.
     agents: HashMap<Uuid, Vec<(Uuid, String)>>,
@@ -50,7 +57,9 @@ impl OtlpExporter {
             headers,
             timeout: config.otlp_timeout,
             compression: config.otlp_compression,
+            protocol: config.otlp_protocol,
             envelope: Envelope::new(
+                config.otlp_protocol,
                 config.service_name.as_deref(),
                 &config.resource_attributes,
                 language,
@@ -66,17 +75,32 @@ impl OtlpExporter {
         }
     }
 
-    /// The request body: the envelope around `spans` (comma-separated span objects).
+    /// Writes one span with the mapping `write`, in the body's encoding.
+    fn encode(&self, out: &mut Vec<u8>, write: impl FnOnce(&mut dyn SpanEncoder)) {
+        match self.protocol {
+            Protocol::HttpJson => write(&mut JsonSpan::new(out)),
+            Protocol::HttpProtobuf => write(&mut ProtoSpan::new(out)),
+        }
+    }
+
+    /// The request body: the envelope around a batch's encoded spans.
     fn body(&self, spans: &[u8]) -> Vec<u8> {
-        let parts = [self.envelope.prefix.as_slice(), spans, self.envelope.suffix];
+        let body = self.envelope.body(spans);
         match self.compression {
-            Compression::None => parts.concat(),
+            Compression::None => body,
             Compression::Gzip => {
                 let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::fast());
                 // Writing into a Vec cannot fail.
-                let _ = parts.iter().try_for_each(|part| gz.write_all(part));
+                let _ = gz.write_all(&body);
                 gz.finish().unwrap_or_default()
             }
+        }
+    }
+
+    fn content_type(&self) -> &'static str {
+        match self.protocol {
+            Protocol::HttpJson => "application/json",
+            Protocol::HttpProtobuf => "application/x-protobuf",
         }
     }
 
@@ -86,13 +110,20 @@ impl OtlpExporter {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let reply = self.http.post_json(
+        let reply = self.http.post(
             &self.url,
+            self.content_type(),
             &headers,
             &self.body(spans),
             timeout.min(self.timeout),
         )?;
-        Ok(partial_success(&reply.body))
+        Ok(match self.protocol {
+            Protocol::HttpJson => partial_success(&reply.text()),
+            Protocol::HttpProtobuf => {
+                let (rejected, why) = protobuf::partial_success(&reply.body);
+                accepted(rejected.max(0) as u64, &why)
+            }
+        })
     }
 }
 
@@ -108,27 +139,33 @@ fn partial_success(body: &str) -> Accepted {
         Value::Number(n) => n.as_u64().unwrap_or(0),
         _ => 0,
     };
-    let why = partial["errorMessage"]
-        .as_str()
-        .filter(|m| !m.is_empty())
-        .map(snippet);
+    accepted(rejected, partial["errorMessage"].as_str().unwrap_or(""))
+}
+
+fn accepted(rejected: u64, why: &str) -> Accepted {
     Accepted {
         rejected: usize::try_from(rejected).unwrap_or(usize::MAX),
-        why,
+        why: Some(why).filter(|m| !m.is_empty()).map(snippet),
     }
 }
 
 impl Exporter for OtlpExporter {
     fn framing(&self) -> Framing {
+        // Protobuf spans are fields of one message: they follow each other unseparated.
+        let separator: &'static [u8] = match self.protocol {
+            Protocol::HttpJson => b",",
+            Protocol::HttpProtobuf => b"",
+        };
         Framing {
             prefix: b"",
-            separator: b",",
+            separator,
             suffix: b"",
         }
     }
 
     fn encode_event(&self, event: &Event, session_id: &Uuid, out: &mut Vec<u8>) {
-        span::write_event_span(event, &self.context(session_id), out);
+        let cx = self.context(session_id);
+        self.encode(out, |span| span::write_event_span(event, &cx, span));
     }
 
     fn start_session(&mut self, record: &SessionRecord, _: Duration) -> ExportResult<Started> {
@@ -161,7 +198,10 @@ impl Exporter for OtlpExporter {
             return Ok(Updated::default());
         }
         let mut root = Vec::new();
-        span::write_session_span(record, &self.context(session.id), &mut root);
+        let cx = self.context(session.id);
+        self.encode(&mut root, |span| {
+            span::write_session_span(record, &cx, span)
+        });
         let result = self.post(&root, timeout);
         let resend = matches!(
             result,

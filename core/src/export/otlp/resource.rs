@@ -1,16 +1,21 @@
 //! The envelope of every request: one `resourceSpans` entry with the process's resource
 //! (`service.name`, `telemetry.sdk.*`, `OTEL_RESOURCE_ATTRIBUTES`) and one scope, around
-//! the spans of a batch. Written once per exporter; each body is prefix + spans + suffix.
+//! the spans of a batch. Encoded once per exporter, in the body's encoding.
 
-use super::attributes::Attributes;
-use crate::config::KeyValues;
+use super::json::write_string_attributes;
+use super::protobuf::{InstrumentationScope, ProtoEnvelope, Resource, string_attributes};
+use crate::config::{KeyValues, Protocol};
 
 pub const SDK_NAME: &str = "agentops";
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub struct Envelope {
-    pub prefix: Vec<u8>,
-    pub suffix: &'static [u8],
+pub enum Envelope {
+    /// A body is `prefix`, the spans (comma-separated), `suffix`.
+    Json {
+        prefix: Vec<u8>,
+        suffix: &'static [u8],
+    },
+    Protobuf(ProtoEnvelope),
 }
 
 /// `telemetry.sdk.language` for the host language a binding names.
@@ -34,7 +39,12 @@ fn unknown_service() -> String {
 
 impl Envelope {
     /// `service_name` (`OTEL_SERVICE_NAME`) wins over a `service.name` in `attributes`.
-    pub fn new(service_name: Option<&str>, attributes: &KeyValues, language: &str) -> Self {
+    pub fn new(
+        protocol: Protocol,
+        service_name: Option<&str>,
+        attributes: &KeyValues,
+        language: &str,
+    ) -> Self {
         let mut resource = attributes.clone();
         let service = service_name
             .map(str::to_owned)
@@ -49,20 +59,43 @@ impl Envelope {
         for (key, value) in sdk {
             resource.insert(key.to_owned(), value.to_owned());
         }
-        let mut prefix = b"{\"resourceSpans\":[{\"resource\":{".to_vec();
-        let mut a = Attributes::open(&mut prefix);
-        for (key, value) in &resource.0 {
-            a.str(key, Some(value));
+        let pairs = || {
+            resource
+                .0
+                .iter()
+                .map(|(k, v)| (k.as_str(), Some(v.as_str())))
+        };
+        match protocol {
+            Protocol::HttpJson => {
+                let mut prefix = b"{\"resourceSpans\":[{\"resource\":{".to_vec();
+                write_string_attributes(&mut prefix, pairs());
+                prefix.extend_from_slice(b"},\"scopeSpans\":[{\"scope\":{\"name\":\"");
+                prefix.extend_from_slice(SDK_NAME.as_bytes());
+                prefix.extend_from_slice(b"\",\"version\":\"");
+                prefix.extend_from_slice(SDK_VERSION.as_bytes());
+                prefix.extend_from_slice(b"\"},\"spans\":[");
+                Envelope::Json {
+                    prefix,
+                    suffix: b"]}]}]}",
+                }
+            }
+            Protocol::HttpProtobuf => Envelope::Protobuf(ProtoEnvelope::new(
+                Resource {
+                    attributes: string_attributes(pairs()),
+                },
+                InstrumentationScope {
+                    name: SDK_NAME.to_owned(),
+                    version: SDK_VERSION.to_owned(),
+                },
+            )),
         }
-        a.end();
-        prefix.extend_from_slice(b"},\"scopeSpans\":[{\"scope\":{\"name\":\"");
-        prefix.extend_from_slice(SDK_NAME.as_bytes());
-        prefix.extend_from_slice(b"\",\"version\":\"");
-        prefix.extend_from_slice(SDK_VERSION.as_bytes());
-        prefix.extend_from_slice(b"\"},\"spans\":[");
-        Envelope {
-            prefix,
-            suffix: b"]}]}]}",
+    }
+
+    /// The request body around a batch's encoded spans.
+    pub fn body(&self, spans: &[u8]) -> Vec<u8> {
+        match self {
+            Envelope::Json { prefix, suffix } => [prefix.as_slice(), spans, suffix].concat(),
+            Envelope::Protobuf(envelope) => envelope.body(spans),
         }
     }
 }

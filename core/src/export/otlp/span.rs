@@ -4,55 +4,23 @@
 //! child span whose id is derived from the event id. The fields the conventions do not
 //! name travel under `agentops.*`.
 
-use std::io::Write;
-
 use uuid::Uuid;
 
-use super::attributes::{Attributes, write_str};
-use crate::event::time::Timestamp;
+use super::encoder::{
+    Attributes, Head, KIND_CLIENT, KIND_INTERNAL, STATUS_ERROR, STATUS_OK, STATUS_UNSET,
+    SpanEncoder,
+};
 use crate::event::{EndState, Event, EventCategory, EventKind};
 use crate::export::SessionRecord;
-
-/// `SpanKind` and `StatusCode` of the OTLP protos.
-const KIND_INTERNAL: u8 = 1;
-const KIND_CLIENT: u8 = 3;
-const STATUS_UNSET: u8 = 0;
-const STATUS_OK: u8 = 1;
-const STATUS_ERROR: u8 = 2;
 
 /// The trace id of a session: its UUID's 128 bits, as 32 lowercase hex digits.
 pub fn trace_id(session_id: &Uuid) -> String {
     session_id.simple().to_string()
 }
 
-/// A span id from a UUID: its two halves XOR-ed (distinct for ids that differ in either
-/// half only, as generated ids do), never the invalid all-zero id.
-fn span_bits(id: &Uuid) -> u64 {
-    let (hi, lo) = id.as_u64_pair();
-    match hi ^ lo {
-        0 => hi | 1,
-        n => n,
-    }
-}
-
-/// [`span_bits`] as 16 lowercase hex digits.
+/// [`super::encoder::span_bits`] as 16 lowercase hex digits.
 pub fn span_id(id: &Uuid) -> String {
-    format!("{:016x}", span_bits(id))
-}
-
-/// Appends `"traceId":"<hex>","spanId":"<hex>"` without allocating (once per span).
-fn write_ids(out: &mut Vec<u8>, trace: &Uuid, span: &Uuid) {
-    let mut hex = Uuid::encode_buffer();
-    out.extend_from_slice(b"\"traceId\":\"");
-    out.extend_from_slice(trace.simple().encode_lower(&mut hex).as_bytes());
-    out.extend_from_slice(b"\",\"spanId\":\"");
-    write_span_bits(out, span);
-    out.push(b'"');
-}
-
-fn write_span_bits(out: &mut Vec<u8>, id: &Uuid) {
-    // Writing into a Vec cannot fail.
-    let _ = write!(out, "{:016x}", span_bits(id));
+    format!("{:016x}", super::encoder::span_bits(id))
 }
 
 /// What the spans of one session share.
@@ -69,50 +37,6 @@ impl SessionContext<'_> {
             .find(|(agent, _)| agent == id)
             .map(|(_, name)| name.as_str())
     }
-}
-
-/// The fixed part of a span: ids, name, kind and times.
-struct Head<'a> {
-    span: &'a Uuid,
-    parent: Option<&'a Uuid>,
-    name: &'a str,
-    kind: u8,
-    start: Timestamp,
-    end: Timestamp,
-}
-
-fn write_head(out: &mut Vec<u8>, trace: &Uuid, head: &Head<'_>) {
-    out.push(b'{');
-    write_ids(out, trace, head.span);
-    if let Some(parent) = head.parent {
-        out.extend_from_slice(b",\"parentSpanId\":\"");
-        write_span_bits(out, parent);
-        out.push(b'"');
-    }
-    out.extend_from_slice(b",\"name\":");
-    write_str(out, head.name);
-    let (start, end) = (nanos(head.start), nanos(head.end).max(nanos(head.start)));
-    out.extend_from_slice(
-        format!(
-            ",\"kind\":{},\"startTimeUnixNano\":\"{start}\",\"endTimeUnixNano\":\"{end}\",",
-            head.kind
-        )
-        .as_bytes(),
-    );
-}
-
-/// Nanoseconds since the epoch (`fixed64`: times before 1970 become 0).
-fn nanos(ts: Timestamp) -> u64 {
-    (ts.as_micros().max(0) as u64).saturating_mul(1000)
-}
-
-fn write_status(out: &mut Vec<u8>, code: u8, message: Option<&str>) {
-    out.extend_from_slice(format!(",\"status\":{{\"code\":{code}").as_bytes());
-    if let Some(message) = message {
-        out.extend_from_slice(b",\"message\":");
-        write_str(out, message);
-    }
-    out.push(b'}');
 }
 
 /// The span name and `gen_ai.operation.name` of an event, per the GenAI conventions.
@@ -139,8 +63,8 @@ fn name_and_operation(e: &Event) -> (String, Option<&'static str>) {
     }
 }
 
-/// Appends the span of one event.
-pub fn write_event_span(e: &Event, cx: &SessionContext<'_>, out: &mut Vec<u8>) {
+/// Writes the span of one event.
+pub fn write_event_span(e: &Event, cx: &SessionContext<'_>, span: &mut dyn SpanEncoder) {
     let (name, operation) = name_and_operation(e);
     let error = match &e.kind {
         EventKind::Error(r) => Some(r),
@@ -149,7 +73,8 @@ pub fn write_event_span(e: &Event, cx: &SessionContext<'_>, out: &mut Vec<u8>) {
     // An error nests under the event that failed; the link says so explicitly too.
     let trigger = error.and_then(|r| r.trigger_event_id.as_ref());
     let start = error.and_then(|r| r.timestamp).unwrap_or(e.init_timestamp);
-    let head = Head {
+    span.begin(&Head {
+        trace: cx.session_id,
         span: &e.id,
         parent: Some(trigger.unwrap_or(cx.session_id)),
         name: &name,
@@ -160,29 +85,32 @@ pub fn write_event_span(e: &Event, cx: &SessionContext<'_>, out: &mut Vec<u8>) {
         },
         start,
         end: e.end_timestamp.unwrap_or(start),
-    };
-    write_head(out, cx.session_id, &head);
-    write_event_attributes(e, operation, cx, out);
+    });
+    write_event_attributes(e, operation, cx, &mut Attributes(&mut *span));
     if let Some(r) = error {
-        write_exception(out, start, r);
+        span.exception(
+            start,
+            &[
+                ("exception.type", r.error_type.as_deref()),
+                ("exception.message", r.details.as_deref()),
+                ("exception.stacktrace", r.logs.as_deref()),
+            ],
+        );
         if let Some(trigger) = trigger {
-            out.extend_from_slice(b",\"links\":[{");
-            write_ids(out, cx.session_id, trigger);
-            out.extend_from_slice(b"}]");
+            span.link(cx.session_id, trigger);
         }
         let message = r.details.as_deref().or(r.error_type.as_deref());
-        write_status(out, STATUS_ERROR, message);
+        span.status(STATUS_ERROR, message);
     }
-    out.push(b'}');
+    span.end();
 }
 
 fn write_event_attributes(
     e: &Event,
     operation: Option<&str>,
     cx: &SessionContext<'_>,
-    out: &mut Vec<u8>,
+    a: &mut Attributes<'_>,
 ) {
-    let mut a = Attributes::open(out);
     a.str("gen_ai.operation.name", operation)
         .id("gen_ai.conversation.id", Some(cx.session_id))
         .id("gen_ai.agent.id", e.agent_id.as_ref())
@@ -236,29 +164,15 @@ fn write_event_attributes(
                 .strs("agentops.tags", &g.tags);
         }
     }
-    a.end();
 }
 
-/// The `exception` span event of the OpenTelemetry exception conventions.
-fn write_exception(out: &mut Vec<u8>, at: Timestamp, r: &crate::event::ErrorFields) {
-    out.extend_from_slice(
-        format!(
-            ",\"events\":[{{\"timeUnixNano\":\"{}\",\"name\":\"exception\",",
-            nanos(at)
-        )
-        .as_bytes(),
-    );
-    let mut a = Attributes::open(out);
-    a.str("exception.type", r.error_type.as_deref())
-        .str("exception.message", r.details.as_deref())
-        .str("exception.stacktrace", r.logs.as_deref());
-    a.end();
-    out.extend_from_slice(b"}]");
-}
-
-/// Appends the root span of an ended session: `invoke_agent`, named after the agent when
+/// Writes the root span of an ended session: `invoke_agent`, named after the agent when
 /// the session had exactly one, with the session's state as its status.
-pub fn write_session_span(record: &SessionRecord, cx: &SessionContext<'_>, out: &mut Vec<u8>) {
+pub fn write_session_span(
+    record: &SessionRecord,
+    cx: &SessionContext<'_>,
+    span: &mut dyn SpanEncoder,
+) {
     let agent = match cx.agents {
         [(id, name)] => Some((id, name.as_str())),
         _ => None,
@@ -268,16 +182,16 @@ pub fn write_session_span(record: &SessionRecord, cx: &SessionContext<'_>, out: 
         None => "invoke_agent".to_owned(),
     };
     let start = record.init_timestamp;
-    let head = Head {
+    span.begin(&Head {
+        trace: cx.session_id,
         span: cx.session_id,
         parent: None,
         name: &name,
         kind: KIND_INTERNAL,
         start,
         end: record.end_timestamp.unwrap_or(start),
-    };
-    write_head(out, cx.session_id, &head);
-    let mut a = Attributes::open(out);
+    });
+    let mut a = Attributes(&mut *span);
     a.str("gen_ai.operation.name", Some("invoke_agent"))
         .id("gen_ai.conversation.id", Some(cx.session_id))
         .id("gen_ai.agent.id", agent.map(|(id, _)| id))
@@ -297,12 +211,11 @@ pub fn write_session_span(record: &SessionRecord, cx: &SessionContext<'_>, out: 
         let key = format!("agentops.session.event_counts.{}", category.as_str());
         a.int(&key, Some(count));
     }
-    a.end();
     let (code, message) = match record.end_state {
         EndState::Success => (STATUS_OK, None),
         EndState::Fail => (STATUS_ERROR, record.end_state_reason.as_deref()),
         EndState::Indeterminate => (STATUS_UNSET, None),
     };
-    write_status(out, code, message);
-    out.push(b'}');
+    span.status(code, message);
+    span.end();
 }

@@ -1,6 +1,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::config::Protocol;
 use crate::event::time::Timestamp;
 use crate::event::{EndState, ErrorFields, LlmFields};
 
@@ -153,7 +154,11 @@ fn the_root_span_covers_the_session_with_its_end_state_and_tags() {
         event_counts: [1, 2, 3, 4, 0],
     };
     let mut root = Vec::new();
-    span::write_session_span(&record, &exporter.context(&session), &mut root);
+    span::write_session_span(
+        &record,
+        &exporter.context(&session),
+        &mut JsonSpan::new(&mut root),
+    );
     let span: Value = serde_json::from_slice(&root).unwrap();
     assert_eq!(span["name"], "invoke_agent");
     assert_eq!(span["spanId"], span::span_id(&session).as_str());
@@ -176,7 +181,11 @@ fn the_root_span_covers_the_session_with_its_end_state_and_tags() {
         .create_agent(sref, &Uuid::new_v4(), "solo", Duration::ZERO)
         .unwrap();
     let mut named = Vec::new();
-    span::write_session_span(&record, &exporter.context(&session), &mut named);
+    span::write_session_span(
+        &record,
+        &exporter.context(&session),
+        &mut JsonSpan::new(&mut named),
+    );
     assert_eq!(
         serde_json::from_slice::<Value>(&named).unwrap()["name"],
         "invoke_agent solo"
@@ -235,4 +244,88 @@ fn gzip_bodies_decompress_to_the_same_request() {
             .iter()
             .any(|(k, v)| k == "Content-Encoding" && v == "gzip")
     );
+}
+
+/// The request envelope, for decoding protobuf bodies here (the exporter writes it by hand).
+mod request {
+    use super::protobuf::{InstrumentationScope, Resource, Span};
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct ExportTraceServiceRequest {
+        #[prost(message, repeated, tag = "1")]
+        pub resource_spans: Vec<ResourceSpans>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct ResourceSpans {
+        #[prost(message, optional, tag = "1")]
+        pub resource: Option<Resource>,
+        #[prost(message, repeated, tag = "2")]
+        pub scope_spans: Vec<ScopeSpans>,
+    }
+
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct ScopeSpans {
+        #[prost(message, optional, tag = "1")]
+        pub scope: Option<InstrumentationScope>,
+        #[prost(message, repeated, tag = "2")]
+        pub spans: Vec<Span>,
+    }
+}
+
+#[test]
+fn protobuf_bodies_carry_the_same_spans() {
+    use prost::Message;
+    use protobuf::any_value::Value as V;
+
+    let config = Config {
+        otlp_protocol: Protocol::HttpProtobuf,
+        ..config()
+    };
+    let exporter = OtlpExporter::new(&config, "python");
+    assert_eq!(exporter.framing().separator, b"");
+    let session = Uuid::new_v4();
+    let tool = Event::tool("search").with_params(json!({"q": "x"}));
+    let error = Event::error(ErrorFields {
+        error_type: Some("ValueError".into()),
+        details: Some("bad".into()),
+        ..Default::default()
+    })
+    .triggered_by(&tool);
+    let mut spans = Vec::new();
+    for e in [&tool, &error] {
+        exporter.encode_event(e, &session, &mut spans);
+    }
+    let body = exporter.body(&spans);
+    let request = request::ExportTraceServiceRequest::decode(body.as_slice()).unwrap();
+    let resource_spans = &request.resource_spans[0];
+    let resource = resource_spans.resource.as_ref().unwrap();
+    assert!(resource.attributes.iter().any(|kv| kv.key == "service.name"
+        && kv.value.as_ref().unwrap().value == Some(V::StringValue("svc".into()))));
+    let scope = &resource_spans.scope_spans[0];
+    assert_eq!(scope.scope.as_ref().unwrap().name, "agentops");
+    let [search, failed] = scope.spans.as_slice() else {
+        panic!("{:?}", scope.spans)
+    };
+    assert_eq!(search.trace_id, session.as_bytes().to_vec());
+    assert_eq!(search.name, "execute_tool search");
+    assert_eq!(hex(&search.span_id), span::span_id(&tool.id));
+    assert_eq!(hex(&search.parent_span_id), span::span_id(&session));
+    let params = search
+        .attributes
+        .iter()
+        .find(|kv| kv.key == "agentops.params");
+    assert_eq!(
+        params.unwrap().value.as_ref().unwrap().value,
+        Some(V::StringValue(r#"{"q":"x"}"#.into()))
+    );
+    assert_eq!(failed.parent_span_id, search.span_id);
+    assert_eq!(failed.links[0].span_id, search.span_id);
+    assert_eq!(failed.events[0].name, "exception");
+    let status = failed.status.as_ref().unwrap();
+    assert_eq!((status.code, status.message.as_str()), (2, "bad"));
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -104,6 +104,16 @@ fn without_a_key_or_an_explicit_exporter_nothing_starts_and_nothing_is_written()
     assert!(!dir.exists(), "no directory or file was created");
 }
 
+/// The events of the session's file, in order.
+fn events_in_file(session: &agentops_core::Session) -> Vec<Value> {
+    let text = std::fs::read_to_string(session.export_path().unwrap()).unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|l| l["type"] == "event")
+        .map(|l| l["event"].clone())
+        .collect()
+}
+
 #[test]
 fn an_instant_event_ends_at_its_start_and_a_recorded_one_when_recorded() {
     let dir = temp_dir("instant");
@@ -120,13 +130,7 @@ fn an_instant_event_ends_at_its_start_and_a_recorded_one_when_recorded() {
     session.record(recorded).unwrap();
     session.end(EndState::Success, None).unwrap();
 
-    let text = std::fs::read_to_string(session.export_path().unwrap()).unwrap();
-    let events: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|l| l["type"] == "event")
-        .map(|l| l["event"].clone())
-        .collect();
+    let events = events_in_file(&session);
     let start = an_hour_ago.to_iso();
     assert_eq!(events[0]["init_timestamp"], start);
     assert_eq!(events[0]["end_timestamp"], start);
@@ -160,14 +164,9 @@ fn event_text_is_decoded_by_the_uploader_and_ends_when_it_was_recorded() {
     assert_eq!(stats.dropped(agentops_core::DropReason::Rejected), 1);
     session.end(EndState::Success, None).unwrap();
 
-    let text = std::fs::read_to_string(session.export_path().unwrap()).unwrap();
-    let events: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|l| l["type"] == "event")
-        .collect();
+    let events = events_in_file(&session);
     assert_eq!(events.len(), 1);
-    let event = &events[0]["event"];
+    let event = &events[0];
     assert_eq!(event["id"], id);
     assert_eq!(event["params"], json!({"a": 1}));
     assert_eq!(event["init_timestamp"], "1970-01-01T00:00:01.000000+00:00");

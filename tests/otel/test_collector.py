@@ -57,9 +57,7 @@ def wait_for_spans(collector: Collector, session_ids: List[str], each: int) -> D
 @pytest.mark.parametrize("protocol", ["http/json", "http/protobuf"])
 @pytest.mark.parametrize("language", ["python", "node", "c"])
 def test_each_language_arrives_once_as_one_trace_with_genai_attributes(collector, c_producer, language, protocol):
-    env = producer_env(
-        collector, OTEL_SERVICE_NAME=f"producer-{language}", OTEL_EXPORTER_OTLP_PROTOCOL=protocol
-    )
+    env = producer_env(collector, OTEL_SERVICE_NAME=f"producer-{language}", OTEL_EXPORTER_OTLP_PROTOCOL=protocol)
     if language == "c":
         del env["AGENTOPS_EXPORTER"]  # producer.c chooses it through agentops_options_set
     session = run_producer(producer_command(language, c_producer), env)

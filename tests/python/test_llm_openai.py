@@ -49,6 +49,8 @@ def test_a_plain_call_records_one_event_with_every_field_and_returns_the_clients
     assert (event["prompt_tokens"], event["completion_tokens"]) == (11, 7)
     assert event["params"] == {"model": "gpt-test", "messages": MESSAGES, "temperature": 0.2}
     assert event["returns"]["id"] == "chatcmpl-mock" and event["returns"]["choices"][0]["finish_reason"] == "stop"
+    assert event["returns"] == got.model_dump(), "the whole answer, as the client's own dump"
+    assert event["completion"] == got.choices[0].message.model_dump()
     assert event["init_timestamp"] <= event["end_timestamp"]
 
 

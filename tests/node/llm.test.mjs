@@ -63,8 +63,6 @@ test('both builds are instrumented, and a call returns the APIPromise with every
   assert.equal(cjs.model, 'gpt-cjs-2026');
   const [first, second] = (await llm.requests()).slice(-3, -1).map((r) => r.body);
   assert.deepEqual(first, second, 'the request is sent as written');
-  const raw = await create(client(), { model: 'gpt-raw' }).asResponse();
-  assert.equal((await raw.json()).model, 'gpt-raw-2026', 'asResponse() still reads an unread body');
 });
 
 test('toReadableStream() of an instrumented stream gives every chunk', async () => {
@@ -149,6 +147,21 @@ test('a call made in a tracked agent\'s recorded method carries the agent id', a
   await planner.plan();
   const event = (await llmEvents(10)).find((e) => e.params.model === 'gpt-agent');
   assert.equal(event.agent_id, planner.agentopsAgentId);
+});
+
+test('a call read only with asResponse() is recorded from a copy of the body, which the caller still reads', async () => {
+  const raw = await create(client(), { model: 'gpt-raw' }).asResponse();
+  assert.equal((await raw.json()).model, 'gpt-raw-2026', 'the caller reads an unread body');
+  const streamed = await create(client(), { model: 'gpt-raw-stream', stream: true }).asResponse();
+  assert.match(await streamed.text(), /^data: .*Hello/m);
+  const events = await llmEvents(12);
+  const plain = events.filter((e) => e.params.model === 'gpt-raw');
+  assert.equal(plain.length, 1);
+  assert.equal(plain[0].completion.content, 'Hello from gpt-raw!');
+  assert.deepEqual([plain[0].model, plain[0].prompt_tokens, plain[0].completion_tokens], ['gpt-raw-2026', 11, 7]);
+  assert.equal(plain[0].returns.id, 'chatcmpl-mock');
+  const stream = events.find((e) => e.params.model === 'gpt-raw-stream');
+  assert.deepEqual([stream.prompt, stream.completion], [MESSAGES, undefined], 'a raw stream: the request only');
 });
 
 test('stopInstrumenting puts back the original create of every build', async () => {

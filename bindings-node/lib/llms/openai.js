@@ -3,8 +3,9 @@
 // the runners go through, patched on the class of each build the app loaded (CommonJS and
 // ESM are separate builds with separate classes). The caller gets the very `APIPromise`
 // the client made: only its `responsePromise` (to see a failure) and `parseResponse` (to
-// see the answer when someone asks for it) are wrapped, so `.asResponse()` still reads an
-// unread body and `.withResponse()` works. A stream stays the client's `Stream`: its
+// see the answer when someone asks for it) are wrapped, and `asResponse` (whose caller reads
+// the body: the answer is read from a clone), so `.asResponse()` still reads an unread body
+// and `.withResponse()` works. A stream stays the client's `Stream`: its
 // `iterator` is wrapped, so `tee()`, `toReadableStream()` and `controller` work, and the
 // event is finished in a `finally` (end, break, abort, error) or when the stream is
 // garbage-collected unread.
@@ -108,6 +109,38 @@ function settle(call, answer) {
   else call.finish(call.guard(() => answerFields(answer)));
 }
 
+/**
+ * `.asResponse()` gives the caller the raw `Response`, which the client then never parses:
+ * the answer is read from a clone (the caller's body stays unread). A streamed raw answer is
+ * the caller's to read, and its event holds the request only.
+ */
+function settleRaw(call, response, streamed) {
+  if (streamed || typeof response?.clone !== 'function') {
+    call.finish();
+    return;
+  }
+  response
+    .clone()
+    .json()
+    .then(
+      (answer) => call.finish(call.guard(() => answerFields(answer))),
+      () => call.finish(),
+    );
+}
+
+/** Wraps the APIPromise's `asResponse` so that a call read only that way is recorded too. */
+function observeAsResponse(promise, call, streamed) {
+  const { asResponse } = promise;
+  if (typeof asResponse !== 'function') return;
+  promise.asResponse = function (...args) {
+    return asResponse.apply(this, args).then((response) => {
+      // `withResponse()` parses as well (it starts the parse first): that records the call.
+      if (this.parsedPromise === undefined) call.guard(() => settleRaw(call, response, streamed));
+      return response;
+    });
+  };
+}
+
 function patchedCreate(original) {
   const create = function create(body, options) {
     const promise = original.call(this, body, options);
@@ -125,6 +158,7 @@ function patchedCreate(original) {
         call.guard(() => settle(call, answer));
         return answer;
       };
+      observeAsResponse(promise, call, body?.stream === true);
     });
     return promise;
   };

@@ -25,8 +25,10 @@ impl Worker {
         let event = match event.into_event() {
             Ok(event) => event,
             Err(err) => {
-                // Text a binding wrote that its decoder refuses: a bug in that binding.
-                log::warn!("Could not record event - {}", err.message());
+                // Text a binding wrote that its decoder refuses: a bug in that binding. The
+                // first drop of the reason is logged as a warning (`count_drop`); the details
+                // of each at debug level, so such a bug cannot flood the log.
+                log::debug!("Could not record event - {}", err.message());
                 return self
                     .counters()
                     .settle_dropped(DropReason::Rejected, 1, bytes);

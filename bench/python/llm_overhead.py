@@ -9,9 +9,13 @@
 - loopback, paired: the same calls alternating one by one between the original `create`
   (kept by the patch, called directly) and the instrumented one, so drift cancels out; the
   figure is the median of the PAIRS per-pair differences.
-- in process: the same wrapper around a `create` that returns a ready `ChatCompletion` (the
-  mock's answer, parsed once), against that bare function: the instrumentation's own cost
-  (event, fields, hand-off to the core; the JSON encoding included).
+- in process: the same wrapper around a `create` that does what the client does once the
+  HTTP response is in (parse the mock's answer, read once over loopback, through the client's
+  `_process_response_data`: hooked when instrumented, the original when plain), against that
+  bare function: the instrumentation's own cost with warm caches (the call's start, the
+  hook, the hand-off of the bodies to the core).
+- a/a control: the paired method with the original `create` on both sides; its distance
+  from 0 is the method's noise.
 
 The session records with the file exporter into a temporary directory (removed afterwards).
 
@@ -34,17 +38,29 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "mock_llm"))
 from mock_llm_client import MockLLM  # noqa: E402
 
 
-def in_process(answer, messages, blocks: int, calls: int = 20000):
-    """Per-call ns of a bare `create` returning `answer`, and of it wrapped as `init()` wraps
-    the client's (blocks interleaved)."""
+def in_process(client, raw, messages, blocks: int, calls: int = 2000):
+    """Per-call ns of a bare `create` that parses the answer of `raw` (a `with_raw_response`
+    result) as the client does, and of it wrapped as `init()` wraps the client's, with the
+    client's response parsing hooked as `init()` hooks it (blocks interleaved)."""
     import openai
     from agentops.llms._wrappers import wrap_call
     from agentops.llms.openai import OpenAIChat
+    from openai._base_client import BaseClient
+    from openai.types.chat import ChatCompletion
 
-    def create(self, **kwargs):
-        return answer
+    http_response = raw.http_response
+    hooked = BaseClient._process_response_data
+    original = hooked.__agentops_original__
 
-    wrapped = wrap_call(OpenAIChat(openai), is_async=False)(create)
+    def bare_create(process):
+        def create(self, **kwargs):
+            data = json.loads(http_response.content)
+            return process(client, data=data, cast_to=ChatCompletion, response=http_response)
+
+        return create
+
+    create = bare_create(original)
+    wrapped = wrap_call(OpenAIChat(openai), is_async=False)(bare_create(hooked))
 
     def block(fn) -> float:
         t0 = time.perf_counter_ns()
@@ -59,12 +75,15 @@ def in_process(answer, messages, blocks: int, calls: int = 20000):
     return plain, instrumented
 
 
-def paired(client, messages, pairs: int):
-    """Per-pair ns differences: instrumented call minus the original's, one after the other."""
+def paired(client, messages, pairs: int, control: bool = False):
+    """Per-pair ns differences: instrumented call minus the original's, one after the other
+    (`control`: the original on both sides)."""
     from openai.resources.chat.completions import Completions
 
     instrumented = Completions.create
     original = instrumented.__agentops_original__
+    if control:
+        instrumented = original
     completions = client.chat.completions
     diffs = []
     for i in range(pairs):
@@ -111,8 +130,9 @@ def main() -> int:
             instrumented.append(block())
         llms.instrument()
         pair_diffs = paired(client, messages, args.pairs)
-        answer = client.chat.completions.with_raw_response.create(model="gpt-bench", messages=messages).parse()
-        direct_plain, direct_instrumented = in_process(answer, messages, args.blocks)
+        control_diffs = paired(client, messages, args.pairs, control=True)
+        raw = client.chat.completions.with_raw_response.create(model="gpt-bench", messages=messages)
+        direct_plain, direct_instrumented = in_process(client, raw, messages, args.blocks)
         agentops.end_session("Success")
     server.stop()
     result = {
@@ -129,6 +149,7 @@ def main() -> int:
     }
     result["paired_pairs"] = args.pairs
     result["paired_added_ns_per_call"] = round(statistics.median(pair_diffs))
+    result["control_paired_ns_per_call"] = round(statistics.median(control_diffs))
     result["in_process_plain_ns_per_call"] = round(statistics.median(direct_plain))
     result["in_process_added_ns_per_call"] = round(
         statistics.median(direct_instrumented) - statistics.median(direct_plain)

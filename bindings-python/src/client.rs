@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::errors::{InvalidArgumentError, to_py};
+use crate::llm_exchange::record_exchange;
 use crate::options::PyOptions;
 use crate::record::record_into;
 use crate::session::{PySession, parse_end_state};
@@ -140,6 +141,28 @@ impl PyClient {
     pub(crate) fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>) {
         if let Some(session) = self.inner.session_for_record_or_log() {
             record_into(py, &session, event);
+        }
+    }
+
+    /// Records an instrumented LLM client call from its HTTP bodies into the only open
+    /// session: `api` names the bodies' API (`"openai.chat"`), `started` is when the call
+    /// began (epoch seconds), `request` the body sent (None: unknown). With no session
+    /// open nothing is recorded; with several, a warning says why. Never raises.
+    #[pyo3(signature = (api, started, request, response))]
+    fn record_llm_exchange(
+        &self,
+        py: Python<'_>,
+        api: &str,
+        started: f64,
+        request: Option<&[u8]>,
+        response: &[u8],
+    ) {
+        match self.inner.session_for_record() {
+            Ok(session) => record_exchange(py, &session, api, started, request, response),
+            Err(_) if self.inner.session_count() > 1 => log::warn!(
+                "An LLM call was not recorded: several sessions are open and the call gave no `session=`."
+            ),
+            Err(_) => {} // no session open, or shut down (that drop is counted)
         }
     }
 

@@ -42,7 +42,7 @@ pub fn set_agent_context(py: Python<'_>, var: Py<PyAny>) -> PyResult<()> {
 }
 
 #[inline]
-fn current_agent(py: Python<'_>) -> Option<Uuid> {
+pub(crate) fn current_agent(py: Python<'_>) -> Option<Uuid> {
     if !AGENT_ON.load(Relaxed) {
         return None;
     }

@@ -7,6 +7,7 @@ mod convert;
 mod current;
 mod errors;
 mod events;
+mod llm_exchange;
 mod logging;
 mod options;
 mod record;

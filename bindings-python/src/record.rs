@@ -147,6 +147,7 @@ fn build(payloads: &Payloads<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<
                 completion_tokens: opt_u64(sub.completion_tokens.as_ref(), py),
                 model: opt_text(sub.model.as_ref(), py),
                 cost: opt_f64(sub.cost.as_ref(), py),
+                ..Default::default()
             };
             sub.as_super()
                 .core(payloads, EventKind::Llm(Box::new(fields)))
@@ -189,8 +190,12 @@ fn build(payloads: &Payloads<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<
 /// logged. An `ErrorEvent` whose `trigger_event` was not recorded yet records it first
 /// (the core orders and links the two).
 pub fn record_into(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>) {
-    let recorded = catch_unwind(AssertUnwindSafe(|| record_unguarded(py, session, obj)));
-    if let Err(panic) = recorded {
+    guarded(|| record_unguarded(py, session, obj));
+}
+
+/// Runs a recording step; a panic (a bug) is caught and logged, and the event dropped.
+pub fn guarded(record: impl FnOnce()) {
+    if let Err(panic) = catch_unwind(AssertUnwindSafe(record)) {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())

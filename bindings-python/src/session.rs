@@ -8,6 +8,7 @@ use pyo3::types::{PyDict, PyList, PyType};
 use uuid::Uuid;
 
 use crate::errors::to_py;
+use crate::llm_exchange::record_exchange;
 use crate::record::record_into;
 use crate::util::{display, iso, str_of, tags_from, uuid_from, uuid_obj};
 use crate::wait::interruptibly;
@@ -98,6 +99,19 @@ impl PySession {
     fn record(&self, py: Python<'_>, event: &Bound<'_, PyAny>, flush_now: bool) {
         let _ = flush_now;
         record_into(py, &self.inner, event);
+    }
+
+    /// As `Client.record_llm_exchange`, into this session.
+    #[pyo3(signature = (api, started, request, response))]
+    fn record_llm_exchange(
+        &self,
+        py: Python<'_>,
+        api: &str,
+        started: f64,
+        request: Option<&[u8]>,
+        response: &[u8],
+    ) {
+        record_exchange(py, &self.inner, api, started, request, response);
     }
 
     /// Ends the session: its pending events, then the final update, are delivered (waiting

@@ -36,8 +36,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use event::json::Json;
 pub use event::time::Timestamp;
 pub use event::{
-    ActionFields, EndState, ErrorFields, Event, EventCategory, EventKind, GenericFields, LlmFields,
-    ToolFields,
+    ActionFields, EndState, ErrorFields, Event, EventCategory, EventKind, GenericFields, LlmApi,
+    LlmExchange, LlmFields, ToolFields,
 };
 pub use session::{
     EXIT_REASON, EndReport, EventCounts, Replay, Session, SessionStats, StartOptions,

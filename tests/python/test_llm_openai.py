@@ -49,8 +49,9 @@ def test_a_plain_call_records_one_event_with_every_field_and_returns_the_clients
     assert (event["prompt_tokens"], event["completion_tokens"]) == (11, 7)
     assert event["params"] == {"model": "gpt-test", "messages": MESSAGES, "temperature": 0.2}
     assert event["returns"]["id"] == "chatcmpl-mock" and event["returns"]["choices"][0]["finish_reason"] == "stop"
-    assert event["returns"] == got.model_dump(), "the whole answer, as the client's own dump"
-    assert event["completion"] == got.choices[0].message.model_dump()
+    # The answer as the server sent it: the client's dump of the fields the body gave it.
+    assert event["returns"] == got.model_dump(exclude_unset=True) != got.model_dump()
+    assert event["completion"] == got.choices[0].message.model_dump(exclude_unset=True)
     assert event["init_timestamp"] <= event["end_timestamp"]
 
 
@@ -121,6 +122,36 @@ def test_parse_and_raw_responses_are_recorded_and_returned_as_the_client_makes_t
     parse_event, raw_event = llm_events(mock, 2)
     assert json.loads(parse_event["completion"]["content"]) == {"answer": "Hello from gpt-parse!"}
     assert raw_event["model"] == "gpt-raw-2026" and raw_event["completion_tokens"] == 7
+    # Both are recorded from the HTTP bodies: the request as sent, the answer as received.
+    parse_sent, raw_sent = [r["body"] for r in llm.requests()[-2:]]
+    assert parse_event["params"] == parse_sent and parse_sent["response_format"]["type"] == "json_schema"
+    assert raw_event["params"] == raw_sent and raw_event["prompt"] == MESSAGES
+    assert raw_event["returns"] == raw.http_response.json()
+    assert "parsed" not in parse_event["completion"], "the answer as the server sent it"
+
+
+def test_an_answer_whose_bodies_are_unknown_is_read_from_its_objects(mock, llm, monkeypatch):
+    from agentops.llms import openai as support
+
+    monkeypatch.setattr(support.OpenAIChat, "exchange", lambda self, http_response: None)
+    init(mock, max_wait_time=50)
+    got = create(openai_client(llm), temperature=0.2)
+    (event,) = llm_events(mock, 1)
+    assert event["returns"] == got.model_dump(), "the client's own dump"
+    assert event["completion"] == got.choices[0].message.model_dump()
+    assert event["params"] == {"model": "gpt-test", "messages": MESSAGES, "temperature": 0.2}
+    assert event["model"] == "gpt-test-2026" and (event["prompt_tokens"], event["completion_tokens"]) == (11, 7)
+
+
+def test_with_several_sessions_open_and_no_session_given_a_call_is_not_recorded_and_says_why(mock, llm, caplog):
+    init(mock, max_wait_time=50, auto_start_session=False)
+    first, second = agentops.start_session(), agentops.start_session()
+    with caplog.at_level("WARNING", logger="agentops"):
+        got = create(openai_client(llm))
+    assert got.choices[0].message.content == "Hello from gpt-test!"
+    assert "several sessions are open and the call gave no `session=`" in caplog.text
+    agentops.Client().flush(10)
+    assert [e for e in events_of(mock) if e["event_type"] == "llms"] == []
 
 
 def test_async_calls_and_streams_are_recorded(mock, llm):
@@ -255,12 +286,23 @@ def test_the_tracked_agent_and_the_given_session_are_recorded(mock, llm):
 def test_stop_instrumenting_restores_the_exact_originals_and_is_idempotent(mock, llm):
     from openai.resources.chat.completions import AsyncCompletions, Completions
 
-    originals = (Completions.create, Completions.parse, AsyncCompletions.create, openai.Stream.close)
+    from openai._base_client import BaseClient
+
+    def patched():
+        return (
+            Completions.create,
+            Completions.parse,
+            AsyncCompletions.create,
+            openai.Stream.close,
+            BaseClient._process_response_data,
+        )
+
+    originals = patched()
     init(mock, max_wait_time=50)
-    assert Completions.create is not originals[0]
+    assert Completions.create is not originals[0] and BaseClient._process_response_data is not originals[-1]
     agentops.stop_instrumenting()
     agentops.stop_instrumenting()
-    assert (Completions.create, Completions.parse, AsyncCompletions.create, openai.Stream.close) == originals
+    assert patched() == originals
     create(openai_client(llm))
     agentops.Client().flush(10)
     assert events_of(mock) == [], "nothing is recorded any more"
@@ -273,6 +315,7 @@ def test_a_bug_in_the_instrumentation_never_reaches_the_caller(mock, llm, monkey
         raise RuntimeError("a bug in agentops")
 
     monkeypatch.setattr(support.OpenAIChat, "answer", broken)
+    monkeypatch.setattr(support.OpenAIChat, "exchange", broken)
     monkeypatch.setattr(support._Stream, "add", broken)
     init(mock, max_wait_time=50)
     client = openai_client(llm)

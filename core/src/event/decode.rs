@@ -141,6 +141,7 @@ impl WireEvent<'_> {
                 completion_tokens: self.completion_tokens.0,
                 model: owned(&self.model),
                 cost: self.cost.0,
+                exchange: None,
             })),
             "tool" => EventKind::Tool(ToolFields {
                 name: self.name.0.as_deref().map(names::name),

@@ -9,6 +9,7 @@ mod encoded;
 mod fit;
 pub mod id;
 pub mod json;
+mod llm_exchange;
 pub mod names;
 pub mod time;
 
@@ -18,6 +19,7 @@ use uuid::Uuid;
 
 pub use encoded::EncodedEvent;
 pub use fit::Cut;
+pub use llm_exchange::{LlmApi, LlmExchange};
 
 use crate::error::{Error, ErrorKind, Result};
 use json::Json;
@@ -118,6 +120,9 @@ pub struct LlmFields {
     pub completion_tokens: Option<u64>,
     pub model: Option<String>,
     pub cost: Option<f64>,
+    /// The call's request and response bodies, still to be read into these fields (on the
+    /// uploader's thread, see [`LlmExchange`]).
+    pub exchange: Option<Box<LlmExchange>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -356,6 +361,7 @@ impl Event {
                         .flatten()
                         .map(Json::estimated_size)
                         .sum::<usize>()
+                    + l.exchange.as_ref().map_or(0, |x| x.estimated_size())
             }
             EventKind::Error(e) => {
                 120 + strings(&[

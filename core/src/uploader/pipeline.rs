@@ -157,6 +157,8 @@ impl Pipeline {
     /// size afterwards. An event that still cannot fit is dropped and counted.
     #[cold]
     fn fit(&self, event: &mut Event) -> Result<u64> {
+        // The fields an exchange becomes are cut like any others: read it now.
+        event.settle_exchange();
         let mut cut = event.fit(self.max_field_bytes, self.max_bytes as usize);
         cut.add(event.truncated);
         self.counters().count_cut(cut);

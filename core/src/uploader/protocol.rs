@@ -31,7 +31,10 @@ pub(super) enum Pending {
 impl Pending {
     pub fn into_event(self) -> Result<Box<Event>> {
         match self {
-            Pending::Ready(event) => Ok(event),
+            Pending::Ready(mut event) => {
+                event.settle_exchange();
+                Ok(event)
+            }
             Pending::Encoded(encoded) => encoded.decode().map(Box::new),
         }
     }

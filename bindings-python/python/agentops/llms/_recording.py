@@ -1,15 +1,19 @@
-"""One LLM call as an `LLMEvent`: built when the call starts (in the caller's context, so it
-carries the tracked agent and the call's start time), finished exactly once — when the
-answer is back, when a stream ends, breaks off or is dropped — and recorded then, with an
-`ErrorEvent` linked to it when the call failed. Nothing here ever raises into the caller."""
+"""One LLM call, recorded exactly once. `CallStart` is taken when the call begins: where it
+records, when it began, its keywords. A complete answer whose HTTP bodies are known is then
+recorded from them (`CallStart.record_exchange`: the core reads the bodies on the uploader's
+thread). Otherwise an `LLMEvent` is built right after the call returns (in the caller's
+context, so it carries the tracked agent) and finished once — when the answer is read, when
+a stream ends, breaks off or is dropped — with an `ErrorEvent` linked to it when the call
+failed. Nothing here ever raises into the caller."""
 
 from __future__ import annotations
 
 import datetime
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 from .. import _native, decorators
+from .. import client as _client
 from ..log_config import logger
 
 # What instrumentation catches: every error, and a Rust panic (a `BaseException`).
@@ -41,29 +45,63 @@ def _target(session: Any) -> Any:
         return None
 
 
+class CallStart:
+    """Nothing here touches the native module: the session the call records into is looked
+    up when it ends (a native call costs far more on the cold caches of a call's first
+    moments than on warm ones)."""
+
+    __slots__ = ("session", "client", "started", "kwargs")
+
+    def __init__(self, session: Any, client: Any, kwargs: Dict[str, Any]) -> None:
+        self.session = session
+        self.client = client
+        self.started = time.time()
+        self.kwargs = kwargs
+
+    @classmethod
+    def begin(cls, session: Any, kwargs: Dict[str, Any]) -> Optional["CallStart"]:
+        """The call's start (`session`: the `session=` given, or None: the only open one),
+        or None when agentops is not initialised."""
+        c = _client._singleton
+        native = c._native if c is not None else None
+        if session is None and native is None:
+            return None
+        return cls(session, native, kwargs)
+
+    def record_exchange(self, api: str, request_body: Optional[bytes], response_body: bytes) -> None:
+        """Records the call from its bodies as they went over the wire (`api`: whose bodies,
+        e.g. `"openai.chat"`); it ends now. With no `session=`, the native client records
+        into the only open session (with several open: a warning, nothing recorded)."""
+        try:
+            target = self.client if self.session is None else self.session
+            target.record_llm_exchange(api, self.started, request_body, response_body)
+        except ERRORS as e:
+            logger.debug("could not record an LLM call: %r", e)
+
+    def recorder(self, request: Tuple[Any, Any]) -> Optional["LLMCall"]:
+        """The call's `LLMEvent`, built now from `request` (model, prompt) and the keywords;
+        None when nothing records (no session open, or several and no `session=`)."""
+        target = _target(self.session)
+        if target is None:
+            return None
+        model, prompt = request
+        event = _native.LLMEvent(
+            model=model, prompt=prompt, params=request_params(self.kwargs), init_timestamp=iso_of(self.started)
+        )
+        return LLMCall(target, event)
+
+
 class LLMCall:
     """Fields come from the provider's reading of the answer (see `finish`)."""
 
-    def __init__(self, target: Any, model: Any, prompt: Any, params: Dict[str, Any]) -> None:
+    def __init__(self, target: Any, event: Any) -> None:
         self.target = target
-        self.event = _native.LLMEvent(model=model, prompt=prompt, params=params)
+        self.event = event
         # When the last stream item arrived (epoch s; formatted only when the call finishes).
         self.last_item_at: Optional[float] = None
         # Emptied by the first `finish`: `list.pop` is atomic, so a stream's end, its
         # `close()` and its finaliser racing on threads still finish it once.
         self._pending = [True]
-
-    @classmethod
-    def start(cls, session: Any, model: Any, prompt: Any, kwargs: Dict[str, Any]) -> Optional["LLMCall"]:
-        """The call's recorder, or None when nothing records (not initialised, no session)."""
-        try:
-            target = _target(session)
-            if target is None:
-                return None
-            return cls(target, model, prompt, request_params(kwargs))
-        except ERRORS as e:
-            logger.debug("could not start recording an LLM call: %r", e)
-            return None
 
     def finish(self, fields: Optional[Dict[str, Any]] = None, error: Optional[BaseException] = None) -> None:
         """Sets `fields` (completion, model, prompt_tokens, completion_tokens, returns) and

@@ -1,22 +1,31 @@
-"""The wrapper around one client method (`create`, `parse`, ...): starts an `LLMCall`,
+"""The wrapper around one client method (`create`, `parse`, ...): takes a `CallStart`,
 calls the original with the caller's arguments untouched (only agentops 0.3's `session=`
 keyword is taken out), and returns the very object the original returned — a response, a
 raw response or a stream, which is then observed. A failure of the original records an
-`ErrorEvent` and propagates as it is."""
+`ErrorEvent` and propagates as it is.
+
+A complete answer is recorded from the call's HTTP bodies when the provider can read them:
+its hook on the client's response parsing hands the HTTP response over (`capture_response`)
+while the call is in progress in this context; the core then reads the bodies into the
+event on the uploader's thread, and the caller's thread never walks the answer's objects."""
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import importlib
-from typing import Any, Callable, Dict, Optional, Protocol, Tuple
+from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
 
 from ..log_config import logger
-from ._recording import ERRORS, LLMCall
+from ._recording import ERRORS, CallStart, LLMCall
 from ._streams import observe, observe_async
 
 
 class Provider(Protocol):
     """What a client library's support module tells the wrapper."""
+
+    # The results that wrap an answer (streams, raw responses), not an answer themselves.
+    wrapping_types: Tuple[type, ...]
 
     def request(self, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
         """(model, prompt) of a request."""
@@ -29,6 +38,22 @@ class Provider(Protocol):
 
     def is_raw(self, response: Any) -> bool:
         """Whether `response` is a `with_raw_response` result (parsed with `.parse()`)."""
+
+    def exchange(self, http_response: Any) -> Optional[Tuple[str, Optional[bytes], bytes]]:
+        """(api, request body or None, response body) of a complete answer's HTTP response
+        (see `CallStart.record_exchange`); None when they cannot be read. Never raises."""
+
+
+# The HTTP responses parsed during the instrumented call in progress in this context.
+_RESPONSES: contextvars.ContextVar[Optional[List[Any]]] = contextvars.ContextVar("agentops_llm_responses", default=None)
+
+
+def capture_response(http_response: Any) -> None:
+    """For a provider's hook on its client's response parsing: keeps the first HTTP response
+    parsed during the instrumented call in progress in this context (none outside one)."""
+    responses = _RESPONSES.get()
+    if responses is not None and not responses and http_response is not None:
+        responses.append(http_response)
 
 
 def raw_response_types(package: str) -> Tuple[type, ...]:
@@ -70,21 +95,47 @@ def _take_session(kwargs: Dict[str, Any]) -> Any:
     return None
 
 
-def _begin(provider: Provider, kwargs: Dict[str, Any]) -> Optional[LLMCall]:
-    session = _take_session(kwargs)
+def _begin(kwargs: Dict[str, Any]) -> Optional[CallStart]:
+    return CallStart.begin(_take_session(kwargs), kwargs)
+
+
+def recorder(start: CallStart, provider: Provider) -> Optional[LLMCall]:
+    """The call's `LLMEvent` recorder, built now (None if that fails)."""
     try:
-        model, prompt = provider.request(kwargs)
+        try:
+            request = provider.request(start.kwargs)
+        except ERRORS as e:
+            logger.debug("could not read an LLM request: %r", e)
+            request = (None, None)
+        return start.recorder(request)
     except ERRORS as e:
-        logger.debug("could not read an LLM request: %r", e)
-        model, prompt = None, None
-    return LLMCall.start(session, model, prompt, kwargs)
+        logger.debug("could not start recording an LLM call: %r", e)
+        return None
 
 
-def _settle(call: LLMCall, provider: Provider, result: Any, is_async: bool) -> None:
+def _fail(start: CallStart, provider: Provider, exc: BaseException) -> None:
+    call = recorder(start, provider)
+    if call is not None:
+        call.finish(error=exc)
+
+
+def _settle(start: CallStart, provider: Provider, result: Any, is_async: bool, responses: List[Any]) -> None:
+    """Records the call's complete answer, or starts observing its stream. `responses`: the
+    HTTP responses captured during the call (filled while this runs too: a raw result is
+    parsed here)."""
+    call = None
     try:
+        # The common case first, with the fewest steps: a complete answer, bodies known.
+        if not isinstance(result, provider.wrapping_types) and _record_exchange(start, provider, responses):
+            return
         # A raw response's `parse()` caches its answer: the caller's own gets the same object.
         answer = result.parse() if provider.is_raw(result) else result
         accumulator = provider.stream_accumulator(answer)
+        if accumulator is None and _record_exchange(start, provider, responses):
+            return
+        call = recorder(start, provider)
+        if call is None:
+            return
         if accumulator is None:
             call.finish(provider.answer(answer))
         elif is_async:
@@ -93,7 +144,18 @@ def _settle(call: LLMCall, provider: Provider, result: Any, is_async: bool) -> N
             observe(answer, call, accumulator)
     except ERRORS as e:
         logger.debug("could not record an LLM answer: %r", e)
-        call.finish()
+        call = call or recorder(start, provider)
+        if call is not None:
+            call.finish()  # the call, without what could not be read
+
+
+def _record_exchange(start: CallStart, provider: Provider, responses: List[Any]) -> bool:
+    """Records the call from the bodies of its (first) HTTP response; False if unknown."""
+    exchange = provider.exchange(responses[0]) if responses else None
+    if exchange is None:
+        return False
+    start.record_exchange(*exchange)
+    return True
 
 
 def wrap_call(provider: Provider, is_async: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -105,30 +167,40 @@ def wrap_call(provider: Provider, is_async: bool) -> Callable[[Callable[..., Any
 
             @functools.wraps(original)
             async def async_call(*args: Any, **kwargs: Any) -> Any:
-                call = _begin(provider, kwargs)
-                if call is None:
+                start = _begin(kwargs)
+                if start is None:
                     return await original(*args, **kwargs)
+                responses: List[Any] = []
+                token = _RESPONSES.set(responses)
                 try:
-                    result = await original(*args, **kwargs)
-                except Exception as exc:
-                    call.finish(error=exc)
-                    raise
-                _settle(call, provider, result, is_async=True)
+                    try:
+                        result = await original(*args, **kwargs)
+                    except Exception as exc:
+                        _fail(start, provider, exc)
+                        raise
+                    _settle(start, provider, result, True, responses)
+                finally:
+                    _RESPONSES.reset(token)
                 return result
 
             return async_call
 
         @functools.wraps(original)
         def sync_call(*args: Any, **kwargs: Any) -> Any:
-            call = _begin(provider, kwargs)
-            if call is None:
+            start = _begin(kwargs)
+            if start is None:
                 return original(*args, **kwargs)
+            responses: List[Any] = []
+            token = _RESPONSES.set(responses)
             try:
-                result = original(*args, **kwargs)
-            except Exception as exc:
-                call.finish(error=exc)
-                raise
-            _settle(call, provider, result, is_async=False)
+                try:
+                    result = original(*args, **kwargs)
+                except Exception as exc:
+                    _fail(start, provider, exc)
+                    raise
+                _settle(start, provider, result, False, responses)
+            finally:
+                _RESPONSES.reset(token)
             return result
 
         return sync_call

@@ -13,7 +13,7 @@ from ..log_config import logger
 from ._patches import Patches
 from ._recording import ERRORS, LLMCall
 from ._streams import observe, observe_async, patch_close
-from ._wrappers import _begin, as_data, field, raw_response_types, wrap_call
+from ._wrappers import _begin, as_data, field, raw_response_types, recorder, wrap_call
 
 SUPPORTED_MAJORS = (0, 1, 2)
 
@@ -81,6 +81,7 @@ class AnthropicMessages:
         streaming = importlib.import_module("anthropic._streaming")
         self.stream_types = (streaming.Stream, streaming.AsyncStream)
         self.raw_types = raw_response_types("anthropic")
+        self.wrapping_types = self.stream_types + self.raw_types
 
     def request(self, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
         messages = kwargs.get("messages")
@@ -110,6 +111,9 @@ class AnthropicMessages:
     def is_raw(self, response: Any) -> bool:
         return isinstance(response, self.raw_types)
 
+    def exchange(self, http_response: Any) -> None:
+        return None  # the core reads OpenAI's bodies only: answers are read here
+
 
 # The `messages.stream()` managers keep the request they will make under these names.
 _SYNC_REQUEST = "_MessageStreamManager__api_request"
@@ -124,7 +128,8 @@ def _wrap_stream_helper(provider: AnthropicMessages, is_async: bool) -> Callable
     def make(original: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(original)
         def stream(*args: Any, **kwargs: Any) -> Any:
-            call = _begin(provider, kwargs)
+            start = _begin(kwargs)
+            call = None if start is None else recorder(start, provider)
             manager = original(*args, **kwargs)
             if call is None:
                 return manager

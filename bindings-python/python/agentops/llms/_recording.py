@@ -52,21 +52,18 @@ class CallStart:
 
     __slots__ = ("session", "client", "started", "kwargs")
 
-    def __init__(self, session: Any, client: Any, kwargs: Dict[str, Any]) -> None:
+    def __init__(self, session: Any, kwargs: Dict[str, Any]) -> None:
+        """`session`: the `session=` given, or None (the only open one). `recording` is
+        False when agentops is not initialised and no session was given."""
+        c = _client._singleton
+        self.client = c._native if c is not None else None
         self.session = session
-        self.client = client
         self.started = time.time()
         self.kwargs = kwargs
 
-    @classmethod
-    def begin(cls, session: Any, kwargs: Dict[str, Any]) -> Optional["CallStart"]:
-        """The call's start (`session`: the `session=` given, or None: the only open one),
-        or None when agentops is not initialised."""
-        c = _client._singleton
-        native = c._native if c is not None else None
-        if session is None and native is None:
-            return None
-        return cls(session, native, kwargs)
+    @property
+    def recording(self) -> bool:
+        return self.client is not None or self.session is not None
 
     def record_exchange(self, api: str, request_body: Optional[bytes], response_body: bytes) -> None:
         """Records the call from its bodies as they went over the wire (`api`: whose bodies,

@@ -5,7 +5,7 @@ raw response or a stream, which is then observed. A failure of the original reco
 `ErrorEvent` and propagates as it is.
 
 A complete answer is recorded from the call's HTTP bodies when the provider can read them:
-its hook on the client's response parsing hands the HTTP response over (`capture_response`)
+its hook on the client's response parsing hands the HTTP response over (see `RESPONSES`)
 while the call is in progress in this context; the core then reads the bodies into the
 event on the uploader's thread, and the caller's thread never walks the answer's objects."""
 
@@ -44,16 +44,10 @@ class Provider(Protocol):
         (see `CallStart.record_exchange`); None when they cannot be read. Never raises."""
 
 
-# The HTTP responses parsed during the instrumented call in progress in this context.
-_RESPONSES: contextvars.ContextVar[Optional[List[Any]]] = contextvars.ContextVar("agentops_llm_responses", default=None)
-
-
-def capture_response(http_response: Any) -> None:
-    """For a provider's hook on its client's response parsing: keeps the first HTTP response
-    parsed during the instrumented call in progress in this context (none outside one)."""
-    responses = _RESPONSES.get()
-    if responses is not None and not responses and http_response is not None:
-        responses.append(http_response)
+# The HTTP responses parsed during the instrumented call in progress in this context (None
+# outside one). A provider's hook on its client's response parsing appends the HTTP response
+# when the list is still empty: the call's answer is the first one parsed.
+RESPONSES: contextvars.ContextVar[Optional[List[Any]]] = contextvars.ContextVar("agentops_llm_responses", default=None)
 
 
 def raw_response_types(package: str) -> Tuple[type, ...]:
@@ -96,7 +90,8 @@ def _take_session(kwargs: Dict[str, Any]) -> Any:
 
 
 def _begin(kwargs: Dict[str, Any]) -> Optional[CallStart]:
-    return CallStart.begin(_take_session(kwargs), kwargs)
+    start = CallStart(_take_session(kwargs) if "session" in kwargs else None, kwargs)
+    return start if start.recording else None
 
 
 def recorder(start: CallStart, provider: Provider) -> Optional[LLMCall]:
@@ -125,9 +120,6 @@ def _settle(start: CallStart, provider: Provider, result: Any, is_async: bool, r
     parsed here)."""
     call = None
     try:
-        # The common case first, with the fewest steps: a complete answer, bodies known.
-        if not isinstance(result, provider.wrapping_types) and _record_exchange(start, provider, responses):
-            return
         # A raw response's `parse()` caches its answer: the caller's own gets the same object.
         answer = result.parse() if provider.is_raw(result) else result
         accumulator = provider.stream_accumulator(answer)
@@ -158,6 +150,17 @@ def _record_exchange(start: CallStart, provider: Provider, responses: List[Any])
     return True
 
 
+def _answered(start: CallStart, provider: Provider, result: Any, responses: List[Any]) -> bool:
+    """The common case, in the fewest steps (each costs much on a call's cold caches): a
+    complete answer whose bodies are known, recorded from them. False: `_settle` it."""
+    try:
+        wraps_answer = isinstance(result, provider.wrapping_types)
+        return bool(responses) and not wraps_answer and _record_exchange(start, provider, responses)
+    except ERRORS as e:
+        logger.debug("could not record an LLM answer from its bodies: %r", e)
+        return False
+
+
 def wrap_call(provider: Provider, is_async: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """A `make_wrapper` for `Patches.wrap`. `is_async`: the method is awaited (the clients'
     async methods are plain functions returning a coroutine, so this is told, not guessed)."""
@@ -171,16 +174,17 @@ def wrap_call(provider: Provider, is_async: bool) -> Callable[[Callable[..., Any
                 if start is None:
                     return await original(*args, **kwargs)
                 responses: List[Any] = []
-                token = _RESPONSES.set(responses)
+                token = RESPONSES.set(responses)
                 try:
                     try:
                         result = await original(*args, **kwargs)
                     except Exception as exc:
                         _fail(start, provider, exc)
                         raise
-                    _settle(start, provider, result, True, responses)
+                    if not _answered(start, provider, result, responses):
+                        _settle(start, provider, result, True, responses)
                 finally:
-                    _RESPONSES.reset(token)
+                    RESPONSES.reset(token)
                 return result
 
             return async_call
@@ -191,16 +195,17 @@ def wrap_call(provider: Provider, is_async: bool) -> Callable[[Callable[..., Any
             if start is None:
                 return original(*args, **kwargs)
             responses: List[Any] = []
-            token = _RESPONSES.set(responses)
+            token = RESPONSES.set(responses)
             try:
                 try:
                     result = original(*args, **kwargs)
                 except Exception as exc:
                     _fail(start, provider, exc)
                     raise
-                _settle(start, provider, result, False, responses)
+                if not _answered(start, provider, result, responses):
+                    _settle(start, provider, result, False, responses)
             finally:
-                _RESPONSES.reset(token)
+                RESPONSES.reset(token)
             return result
 
         return sync_call

@@ -17,7 +17,7 @@ from ..log_config import logger
 from ._patches import Patches
 from ._recording import ERRORS
 from ._streams import patch_close
-from ._wrappers import as_data, capture_response, field, wrap_call
+from ._wrappers import RESPONSES, as_data, field, wrap_call
 from ._wrappers import raw_response_types as _raw_response_types
 
 SUPPORTED_MAJORS = (1, 2, 3)
@@ -136,7 +136,9 @@ def _hand_over_responses(original: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(original)
     def process_response_data(self: Any, *args: Any, **kwargs: Any) -> Any:
-        capture_response(kwargs.get("response"))
+        responses = RESPONSES.get()
+        if responses is not None and not responses:
+            responses.append(kwargs.get("response"))
         return original(self, *args, **kwargs)
 
     return process_response_data

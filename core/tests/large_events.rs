@@ -118,3 +118,47 @@ fn the_field_bound_is_an_option() {
     assert_eq!(events[1]["params"].as_str().unwrap().len(), 900);
     assert_eq!(client.stats().truncated, 1);
 }
+
+#[test]
+fn an_llm_exchange_arrives_as_its_fields_and_one_over_the_bound_is_read_then_cut() {
+    use agentops_core::{LlmApi, LlmExchange};
+    let mock = MockBackend::start();
+    let (client, session) = start(&mock, |c| c.max_field_bytes = 2000);
+    let exchange = |content: &str| {
+        let request =
+            serde_json::json!({"model": "m", "messages": [{"role": "user", "content": content}]});
+        let response = serde_json::json!({"model": "m-1", "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 1}});
+        let exchange = LlmExchange::new(
+            LlmApi::OpenAiChat,
+            Some(request.to_string().into_bytes()),
+            response.to_string().into_bytes(),
+        );
+        Event::llm(LlmFields {
+            exchange: Some(Box::new(exchange)),
+            ..Default::default()
+        })
+    };
+    session.record(exchange("short")).unwrap();
+    session.record(exchange(&"x".repeat(5000))).unwrap();
+    assert!(client.flush(WAIT));
+    let events = mock.session_events(&session.id().to_string());
+    assert_eq!(events.len(), 2, "both delivered");
+    let small = &events[0];
+    assert_eq!(
+        small["prompt"],
+        serde_json::json!([{"role": "user", "content": "short"}])
+    );
+    assert_eq!(
+        (small["model"].as_str(), small["prompt_tokens"].as_u64()),
+        (Some("m-1"), Some(3))
+    );
+    assert_eq!(small["completion"]["content"], "ok");
+    let large = &events[1];
+    assert_eq!(large["model"], "m-1", "read before it was cut");
+    assert!(
+        text(large, "params").ends_with("bytes cut>>")
+            && text(large, "prompt").ends_with("bytes cut>>")
+    );
+    assert_eq!(client.stats().truncated, 1, "one event was cut");
+}

@@ -39,6 +39,9 @@ def test_a_plain_call_records_the_system_prompt_completion_and_usage(mock, llm):
     assert event["completion"]["content"][0]["text"] == "Hello from claude-test!"
     assert (event["model"], event["prompt_tokens"], event["completion_tokens"]) == ("claude-test-2026", 11, 7)
     assert event["params"]["system"] == "Be brief." and event["returns"]["stop_reason"] == "end_turn"
+    # Recorded from the HTTP bodies: the request as sent, the answer as the server sent it.
+    assert event["params"] == llm.requests()[-1]["body"]
+    assert event["returns"] == got.model_dump(exclude_unset=True) != got.model_dump()
 
 
 def test_a_stream_stays_the_clients_stream_and_counts_tokens_from_its_events(mock, llm):
@@ -86,6 +89,8 @@ def test_raw_responses_and_async_calls_are_recorded(mock, llm):
     assert message.content[0].text == "Hello from claude-async!" and text == "Hello from claude-ahelper!"
     raw_event, async_event, helper_event = llm_events(mock, 3)
     assert raw_event["model"] == "claude-raw-2026" and async_event["model"] == "claude-async-2026"
+    assert raw_event["returns"] == raw.http_response.json() and raw_event["completion_tokens"] == 7
+    assert async_event["completion"]["content"][0]["text"] == "Hello from claude-async!"
     assert helper_event["completion"]["content"][0]["text"] == "Hello from claude-ahelper!"
 
 
@@ -104,12 +109,34 @@ def test_errors_before_and_during_a_stream_are_recorded_and_propagate(mock, llm)
     assert partial["prompt_tokens"] == 11, "what the stream told before it broke off"
 
 
+def test_an_answer_whose_bodies_are_unknown_is_read_from_its_objects(mock, llm, monkeypatch):
+    from agentops.llms import anthropic as support
+
+    monkeypatch.setattr(support.AnthropicMessages, "exchange", lambda self, http_response: None)
+    init(mock, max_wait_time=50)
+    got = create(anthropic_client(llm), system="Be brief.")
+    (event,) = llm_events(mock, 1)
+    assert event["returns"] == got.model_dump(), "the client's own dump"
+    assert event["prompt"] == [{"role": "system", "content": "Be brief."}, *MESSAGES]
+    assert (event["model"], event["prompt_tokens"], event["completion_tokens"]) == ("claude-test-2026", 11, 7)
+
+
 def test_stop_instrumenting_restores_the_exact_originals(mock, llm):
+    from anthropic._base_client import BaseClient
     from anthropic.resources.messages import AsyncMessages, Messages
 
-    originals = (Messages.create, Messages.stream, AsyncMessages.create, AsyncMessages.stream, anthropic.Stream.close)
+    def patched():
+        return (
+            Messages.create,
+            Messages.stream,
+            AsyncMessages.create,
+            AsyncMessages.stream,
+            anthropic.Stream.close,
+            BaseClient._process_response_data,
+        )
+
+    originals = patched()
     init(mock, max_wait_time=50)
-    assert Messages.create is not originals[0]
+    assert Messages.create is not originals[0] and BaseClient._process_response_data is not originals[-1]
     llms.stop_instrumenting()
-    current = (Messages.create, Messages.stream, AsyncMessages.create, AsyncMessages.stream, anthropic.Stream.close)
-    assert current == originals
+    assert patched() == originals

@@ -152,6 +152,8 @@ def test_with_several_sessions_open_and_no_session_given_a_call_is_not_recorded_
     assert "several sessions are open and the call gave no `session=`" in caplog.text
     agentops.Client().flush(10)
     assert [e for e in events_of(mock) if e["event_type"] == "llms"] == []
+    by_session = mock.events()["by_session"]
+    assert str(first.session_id) not in by_session and str(second.session_id) not in by_session
 
 
 def test_async_calls_and_streams_are_recorded(mock, llm):
@@ -284,9 +286,8 @@ def test_the_tracked_agent_and_the_given_session_are_recorded(mock, llm):
 
 
 def test_stop_instrumenting_restores_the_exact_originals_and_is_idempotent(mock, llm):
-    from openai.resources.chat.completions import AsyncCompletions, Completions
-
     from openai._base_client import BaseClient
+    from openai.resources.chat.completions import AsyncCompletions, Completions
 
     def patched():
         return (

@@ -10,18 +10,52 @@ use serde_json::Value;
 use super::json::Json;
 use super::{Event, EventKind, LlmFields};
 
-/// The API whose bodies an exchange holds.
+/// The API whose bodies an exchange holds (non-streamed calls).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LlmApi {
-    /// OpenAI Chat Completions (`POST /v1/chat/completions`), non-streamed.
+    /// OpenAI Chat Completions (`POST /v1/chat/completions`).
     OpenAiChat,
+    /// Anthropic Messages (`POST /v1/messages`).
+    AnthropicMessages,
 }
 
 impl LlmApi {
     pub fn parse(name: &str) -> Option<LlmApi> {
         match name {
             "openai.chat" => Some(LlmApi::OpenAiChat),
+            "anthropic.messages" => Some(LlmApi::AnthropicMessages),
             _ => None,
+        }
+    }
+
+    /// The prompt of a request: its `messages`, with Anthropic's `system` first as a
+    /// system message.
+    fn prompt_of(self, request: &Value) -> Option<Json> {
+        let messages = request.get("messages")?;
+        let system = request.get("system").filter(|s| !s.is_null());
+        match (self, system) {
+            (LlmApi::AnthropicMessages, Some(system)) => {
+                let mut all = vec![serde_json::json!({"role": "system", "content": system})];
+                all.extend(messages.as_array().into_iter().flatten().cloned());
+                Some(Json::from(Value::Array(all)))
+            }
+            _ => Some(Json::from(messages.clone())),
+        }
+    }
+
+    /// The completion of an answer, and the names of its usage's token counts.
+    fn completion_of(self, response: &Value) -> (Option<Value>, [&'static str; 2]) {
+        match self {
+            LlmApi::OpenAiChat => (
+                response.pointer("/choices/0/message").cloned(),
+                ["prompt_tokens", "completion_tokens"],
+            ),
+            LlmApi::AnthropicMessages => (
+                response
+                    .get("content")
+                    .map(|content| serde_json::json!({"role": "assistant", "content": content})),
+                ["input_tokens", "output_tokens"],
+            ),
         }
     }
 }
@@ -51,44 +85,36 @@ impl LlmExchange {
     }
 
     /// Fills the event's fields from the bodies; a field the event already has is kept.
-    /// - `params`: the request body; `prompt`: its `messages`; `model`: its `model`.
+    /// - `params`: the request body; `prompt`: its messages (see `prompt_of`); `model`.
     /// - `returns`: the response body (as a string when it is not JSON); `completion`: the
-    ///   first choice's `message`; `model` (the response's wins over any other), and
-    ///   `prompt_tokens` / `completion_tokens` from its `usage`.
+    ///   assistant message (OpenAI: the first choice's; Anthropic: the `content` blocks);
+    ///   `model` (the response's wins over any other), and the token counts of its `usage`.
     fn apply(self, event: &mut Event, llm: &mut LlmFields) {
-        match self.api {
-            LlmApi::OpenAiChat => {
-                if let Some(request) = self.request.as_deref().and_then(parse_object) {
-                    fill(&mut llm.prompt, || {
-                        request.get("messages").cloned().map(Json::from)
-                    });
-                    fill(&mut llm.model, || model_of(&request));
-                    fill(&mut event.params, || Some(Json::from(request)));
-                }
-                let Some(response) = parse_object(&self.response) else {
-                    let text = String::from_utf8_lossy(&self.response).into_owned();
-                    fill(&mut event.returns, || Some(Json::from(Value::String(text))));
-                    return;
-                };
-                read_openai_chat_answer(&response, llm);
-                fill(&mut event.returns, || Some(Json::from(response)));
-            }
+        if let Some(request) = self.request.as_deref().and_then(parse_object) {
+            fill(&mut llm.prompt, || self.api.prompt_of(&request));
+            fill(&mut llm.model, || model_of(&request));
+            fill(&mut event.params, || Some(Json::from(request)));
         }
+        let Some(response) = parse_object(&self.response) else {
+            let text = String::from_utf8_lossy(&self.response).into_owned();
+            fill(&mut event.returns, || Some(Json::from(Value::String(text))));
+            return;
+        };
+        read_answer(self.api, &response, llm);
+        fill(&mut event.returns, || Some(Json::from(response)));
     }
 }
 
-fn read_openai_chat_answer(response: &Value, llm: &mut LlmFields) {
+fn read_answer(api: LlmApi, response: &Value, llm: &mut LlmFields) {
     if let Some(model) = model_of(response) {
         llm.model = Some(model);
     }
-    let first_message = response.pointer("/choices/0/message");
-    fill(&mut llm.completion, || {
-        first_message.cloned().map(Json::from)
-    });
+    let (completion, [prompt_tokens, completion_tokens]) = api.completion_of(response);
+    fill(&mut llm.completion, || completion.map(Json::from));
     let usage = response.get("usage");
     let tokens = |name: &str| usage.and_then(|u| u.get(name)).and_then(Value::as_u64);
-    fill(&mut llm.prompt_tokens, || tokens("prompt_tokens"));
-    fill(&mut llm.completion_tokens, || tokens("completion_tokens"));
+    fill(&mut llm.prompt_tokens, || tokens(prompt_tokens));
+    fill(&mut llm.completion_tokens, || tokens(completion_tokens));
 }
 
 fn model_of(body: &Value) -> Option<String> {
@@ -209,6 +235,39 @@ mod tests {
         let event = event_of(exchange, LlmFields::default());
         assert_eq!(value(&event.returns), json!("upstream \u{fffd} error"));
         assert!(event.params.is_none() && llm(&event).completion.is_none());
+    }
+
+    #[test]
+    fn an_anthropic_messages_exchange_puts_the_system_prompt_first() {
+        let request = json!({"model": "claude", "system": "be brief",
+            "messages": [{"role": "user", "content": "hi"}], "max_tokens": 10});
+        let response = json!({"id": "m1", "type": "message", "model": "claude-3",
+            "content": [{"type": "text", "text": "hello"}],
+            "usage": {"input_tokens": 9, "output_tokens": 2}});
+        let exchange = LlmExchange::new(
+            LlmApi::AnthropicMessages,
+            Some(request.to_string().into_bytes()),
+            response.to_string().into_bytes(),
+        );
+        let event = event_of(exchange, LlmFields::default());
+        let fields = llm(&event);
+        assert_eq!(
+            value(&fields.prompt),
+            json!([{"role": "system", "content": "be brief"}, {"role": "user", "content": "hi"}])
+        );
+        assert_eq!(
+            value(&fields.completion),
+            json!({"role": "assistant", "content": [{"type": "text", "text": "hello"}]})
+        );
+        assert_eq!(
+            (fields.prompt_tokens, fields.completion_tokens),
+            (Some(9), Some(2))
+        );
+        assert_eq!(fields.model.as_deref(), Some("claude-3"));
+        assert_eq!(
+            (value(&event.params), value(&event.returns)),
+            (request, response)
+        );
     }
 
     #[test]

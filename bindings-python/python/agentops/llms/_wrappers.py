@@ -5,18 +5,18 @@ raw response or a stream, which is then observed. A failure of the original reco
 `ErrorEvent` and propagates as it is.
 
 A complete answer is recorded from the call's HTTP bodies when the provider can read them:
-its hook on the client's response parsing hands the HTTP response over (see `RESPONSES`)
+its hook on the client's response parsing hands the HTTP response over (see `_bodies`)
 while the call is in progress in this context; the core then reads the bodies into the
 event on the uploader's thread, and the caller's thread never walks the answer's objects."""
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import importlib
 from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
 
 from ..log_config import logger
+from ._bodies import RESPONSES
 from ._recording import ERRORS, CallStart, LLMCall
 from ._streams import observe, observe_async
 
@@ -42,12 +42,6 @@ class Provider(Protocol):
     def exchange(self, http_response: Any) -> Optional[Tuple[str, Optional[bytes], bytes]]:
         """(api, request body or None, response body) of a complete answer's HTTP response
         (see `CallStart.record_exchange`); None when they cannot be read. Never raises."""
-
-
-# The HTTP responses parsed during the instrumented call in progress in this context (None
-# outside one). A provider's hook on its client's response parsing appends the HTTP response
-# when the list is still empty: the call's answer is the first one parsed.
-RESPONSES: contextvars.ContextVar[Optional[List[Any]]] = contextvars.ContextVar("agentops_llm_responses", default=None)
 
 
 def raw_response_types(package: str) -> Tuple[type, ...]:

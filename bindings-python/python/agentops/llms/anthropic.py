@@ -10,6 +10,7 @@ import json
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..log_config import logger
+from ._bodies import bodies, hook_response_parsing
 from ._patches import Patches
 from ._recording import ERRORS, LLMCall
 from ._streams import observe, observe_async, patch_close
@@ -111,8 +112,8 @@ class AnthropicMessages:
     def is_raw(self, response: Any) -> bool:
         return isinstance(response, self.raw_types)
 
-    def exchange(self, http_response: Any) -> None:
-        return None  # the core reads OpenAI's bodies only: answers are read here
+    def exchange(self, http_response: Any) -> Optional[Tuple[str, Optional[bytes], bytes]]:
+        return bodies("anthropic.messages", http_response)
 
 
 # The `messages.stream()` managers keep the request they will make under these names.
@@ -181,6 +182,8 @@ def _observe_safely(raw: Any, call: LLMCall, is_async: bool) -> None:
 
 def instrument(module: Any, patches: Patches) -> None:
     provider = AnthropicMessages()
+    if not hook_response_parsing(patches, "anthropic"):
+        logger.debug("anthropic: no BaseClient._process_response_data; answers are read from their objects")
     resources = importlib.import_module("anthropic.resources.messages")
     for cls_name, is_async in (("Messages", False), ("AsyncMessages", True)):
         cls = getattr(resources, cls_name, None)

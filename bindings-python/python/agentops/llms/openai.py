@@ -2,22 +2,19 @@
 `.stream()` helper goes through) and `chat.completions.parse`, sync and async, patched on
 the resource classes, so clients made before `init()` are covered too.
 
-A complete answer is recorded from its HTTP bodies (the core reads them): the client's
-`_process_response_data`, through which every parsed answer goes with its HTTP response,
-is hooked to hand that response over. Where the hook or the bodies are missing, the answer
-object is read here instead."""
+A complete answer is recorded from its HTTP bodies (see `_bodies`). Where the hook or the
+bodies are missing, the answer object is read here instead."""
 
 from __future__ import annotations
 
-import functools
 import importlib
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from ..log_config import logger
+from ._bodies import bodies, hook_response_parsing
 from ._patches import Patches
-from ._recording import ERRORS
 from ._streams import patch_close
-from ._wrappers import RESPONSES, as_data, field, wrap_call
+from ._wrappers import as_data, field, wrap_call
 from ._wrappers import raw_response_types as _raw_response_types
 
 SUPPORTED_MAJORS = (1, 2, 3)
@@ -118,40 +115,12 @@ class OpenAIChat:
         return isinstance(response, self.raw_types)
 
     def exchange(self, http_response: Any) -> Optional[Tuple[str, Optional[bytes], bytes]]:
-        try:
-            body = http_response.content  # raises when it was not read
-            try:
-                request_body = http_response.request.content
-            except ERRORS:  # a streamed request body
-                request_body = None
-            if type(body) is bytes and (request_body is None or type(request_body) is bytes):
-                return "openai.chat", request_body, body
-        except ERRORS as e:
-            logger.debug("could not read an openai answer's HTTP bodies: %r", e)
-        return None
-
-
-def _hand_over_responses(original: Callable[..., Any]) -> Callable[..., Any]:
-    """Wraps the client's `_process_response_data(*, data, cast_to, response)`."""
-
-    @functools.wraps(original)
-    def process_response_data(self: Any, *args: Any, **kwargs: Any) -> Any:
-        responses = RESPONSES.get()
-        if responses is not None and not responses:
-            responses.append(kwargs.get("response"))
-        return original(self, *args, **kwargs)
-
-    return process_response_data
-
-
-def _hook_response_parsing(patches: Patches) -> bool:
-    base_client = getattr(importlib.import_module("openai._base_client"), "BaseClient", None)
-    return isinstance(base_client, type) and patches.wrap(base_client, "_process_response_data", _hand_over_responses)
+        return bodies("openai.chat", http_response)
 
 
 def instrument(module: Any, patches: Patches) -> None:
     provider = OpenAIChat(module)
-    if not _hook_response_parsing(patches):
+    if not hook_response_parsing(patches, "openai"):
         logger.debug("openai: no BaseClient._process_response_data; answers are read from their objects")
     for name in _RESOURCE_MODULES:
         try:

@@ -70,7 +70,7 @@ class CallStart:
         e.g. `"openai.chat"`); it ends now. With no `session=`, the native client records
         into the only open session (with several open: a warning, nothing recorded)."""
         try:
-            target = self.client if self.session is None else self.session
+            target: Any = self.client if self.session is None else self.session
             target.record_llm_exchange(api, self.started, request_body, response_body)
         except ERRORS as e:
             logger.debug("could not record an LLM call: %r", e)

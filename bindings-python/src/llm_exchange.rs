@@ -2,7 +2,7 @@
 //! copies the two bodies and hands them to the core, which reads them into the `LLMEvent`'s
 //! fields on the uploader's thread (see `agentops_core::LlmExchange`).
 
-use agentops_core::{Event, LlmApi, LlmExchange, LlmFields, Session, Timestamp};
+use agentops_core::{Event, EventKind, LlmApi, LlmExchange, LlmFields, Session, Timestamp};
 use pyo3::prelude::*;
 
 use crate::events::current_agent;
@@ -24,13 +24,16 @@ pub fn record_exchange(
             return;
         };
         let exchange = LlmExchange::new(api, request.map(<[u8]>::to_vec), response.to_vec());
-        let mut event = Event::llm(LlmFields {
+        let fields = LlmFields {
             exchange: Some(Box::new(exchange)),
             ..Default::default()
-        });
-        if started.is_finite() {
-            event.init_timestamp = Timestamp::from_micros((started * 1e6).round() as i64);
-        }
+        };
+        let init = if started.is_finite() {
+            Timestamp::from_micros((started * 1e6).round() as i64)
+        } else {
+            Timestamp::now()
+        };
+        let mut event = Event::started_at(EventKind::Llm(Box::new(fields)), init);
         event.agent_id = current_agent(py);
         if let Err(err) = session.record(event) {
             session.log_refused_record(&err);

@@ -71,12 +71,10 @@ impl PyEvent {
     /// The core event with this base's fields and the given kind.
     fn core(&self, payloads: &Payloads<'_>, kind: EventKind) -> Event {
         let default = kind.default_event_type();
-        let mut event = Event::new(kind);
-        event.id = self.id;
+        let mut event = Event::identified(kind, self.id, self.init);
         event.event_type = self.type_override(payloads.py, default);
         event.params = payloads.json(self.params.as_ref());
         event.returns = payloads.json(self.returns.as_ref());
-        event.init_timestamp = self.init;
         event.end_timestamp = self.end;
         event.agent_id = self.agent;
         event

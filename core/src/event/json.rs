@@ -195,11 +195,22 @@ struct BoundedWriter<'a> {
 }
 
 impl std::io::Write for BoundedWriter<'_> {
+    #[inline]
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         self.total += data.len();
-        let room = self.limit.saturating_sub(self.kept.len());
-        self.kept.extend_from_slice(&data[..room.min(data.len())]);
+        if self.kept.len() + data.len() <= self.limit {
+            // The common case, kept whole: inlined, serde_json's one-byte writes stay stores.
+            self.kept.extend_from_slice(data);
+        } else {
+            let room = self.limit.saturating_sub(self.kept.len());
+            self.kept.extend_from_slice(&data[..room]);
+        }
         Ok(data.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.write(data).map(drop)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -380,6 +391,33 @@ mod tests {
             r#"{"a":1,"b":"hello"}"#
         );
         assert_eq!(encoded, value);
+    }
+
+    #[test]
+    fn the_bounded_writer_keeps_the_first_bytes_up_to_its_limit_and_counts_all() {
+        use std::io::Write;
+        let mut kept = Vec::new();
+        let mut w = BoundedWriter {
+            kept: &mut kept,
+            limit: 5,
+            total: 0,
+        };
+        w.write_all(b"ab").unwrap(); // under the limit
+        w.write_all(b"cde").unwrap(); // reaches it exactly
+        w.write_all(b"f").unwrap(); // past it
+        let total = w.total;
+        assert_eq!((kept.as_slice(), total), (&b"abcde"[..], 6));
+
+        let mut kept = Vec::new();
+        let mut w = BoundedWriter {
+            kept: &mut kept,
+            limit: 3,
+            total: 0,
+        };
+        w.write_all(b"ab").unwrap();
+        w.write_all(b"cdef").unwrap(); // straddles it
+        let total = w.total;
+        assert_eq!((kept.as_slice(), total), (&b"abc"[..], 6));
     }
 
     #[test]

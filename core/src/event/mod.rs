@@ -219,8 +219,14 @@ impl Event {
 
     /// An event that began at `init_timestamp` (spares the clock read of [`Event::new`]).
     pub fn started_at(kind: EventKind, init_timestamp: Timestamp) -> Self {
+        Self::identified(kind, id::new_id(), init_timestamp)
+    }
+
+    /// An event whose id and start the caller already has (a binding's event object made
+    /// them when it was built): neither is made twice.
+    pub fn identified(kind: EventKind, id: Uuid, init_timestamp: Timestamp) -> Self {
         Event {
-            id: id::new_id(),
+            id,
             event_type: None,
             params: None,
             returns: None,

@@ -12,7 +12,7 @@
 #   bash bench/run-python.sh               # REPS=3 (about 30 min with the peers on the 2-core box, plus venv setup)
 #   REPS=1 ONLY=ours bash bench/run-python.sh
 #   ONLY=otlp,otel-record bash bench/run-python.sh   # the OTLP exporter against OpenTelemetry's
-#   REPS=1 ONLY=cpu bash bench/run-python.sh     # steady-load CPU only
+#   REPS=1 ONLY=cpu bash bench/run-python.sh     # steady-load CPU only (ours, the Python floor, the peers)
 #
 # Env: REPS (3), ONLY (comma-separated substrings of run labels), OUT (bench-results/python-<date>.jsonl),
 #      ANCHORS (../shared/anchors; peers only when it exists).
@@ -45,6 +45,8 @@ RUNS=(
   "bench|ours-otlp-record|ours|$ROOT|$OURS --workload record --mode otlp --n 100000"
   "bench|ours-otlp-protobuf-record|ours|$ROOT|$OURS --workload record --mode otlp-protobuf --n 100000"
   "cpu|ours-cpu-10k|ours|$ROOT|$HARNESS/cpu_steady.py $OURS:AgentOpsRs $CPU_ARGS"
+  # Not an SDK: about the least a Python-only recorder can do (bench/python/bench_floor.py).
+  "cpu|floor-cpu-10k|ours|$ROOT|$HARNESS/cpu_steady.py $ROOT/bench/python/bench_floor.py:PythonFloor $CPU_ARGS"
 )
 if [[ -d $ANCHORS ]]; then
   RUNS+=(

@@ -16,15 +16,23 @@
   hook, the hand-off of the bodies to the core).
 - a/a control: the paired method with the original `create` on both sides; its distance
   from 0 is the method's noise.
+- bare patch: the paired method with the thinnest possible patch (a Python function that
+  calls the original and records nothing): the floor of any instrumentation by patching,
+  in this position.
+- `--sdk opentelemetry`: the peer in the same paired method, in its own process (its own
+  venv: openai, opentelemetry-sdk, the OTLP/HTTP exporter, opentelemetry-instrumentation-
+  openai-v2), its spans batched over OTLP/HTTP to the harness's loopback sink.
 
 The session records with the file exporter into a temporary directory (removed afterwards).
 
     python bench/python/llm_overhead.py [--blocks 30] [--calls 200] [--pairs 5000]
+    python bench/python/llm_overhead.py --sdk opentelemetry --pairs 5000   # or: bash bench/run-llm.sh
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -75,15 +83,20 @@ def in_process(client, raw, messages, blocks: int, calls: int = 2000):
     return plain, instrumented
 
 
-def paired(client, messages, pairs: int, control: bool = False):
-    """Per-pair ns differences: instrumented call minus the original's, one after the other
-    (`control`: the original on both sides)."""
-    from openai.resources.chat.completions import Completions
+def bare_patch(original):
+    """The thinnest patch any instrumentation puts on `create`: a Python function that calls
+    the original and returns what it returned, recording nothing."""
 
-    instrumented = Completions.create
-    original = instrumented.__agentops_original__
-    if control:
-        instrumented = original
+    @functools.wraps(original)
+    def create(self, *args, **kwargs):
+        return original(self, *args, **kwargs)
+
+    return create
+
+
+def paired(client, messages, pairs: int, original, instrumented):
+    """Per-pair ns differences: `instrumented(completions, ...)` minus `original(...)`, one
+    after the other, alternating which goes first."""
     completions = client.chat.completions
     diffs = []
     for i in range(pairs):
@@ -97,16 +110,69 @@ def paired(client, messages, pairs: int, control: bool = False):
     return diffs
 
 
+def opentelemetry_peer(args) -> int:
+    """The peer in the same method: OpenTelemetry's openai instrumentation (openai-v2, with
+    the messages captured on the span, as ours records prompts and completions), its spans batched
+    over OTLP/HTTP to the loopback sink; paired against the original `create` it wraps."""
+    # Its current GenAI conventions, with the messages on the span (the legacy path would send
+    # them as log records, to no logger here).
+    os.environ["OTEL_SEMCONV_STABILITY_OPT_IN"] = "gen_ai_latest_experimental"
+    os.environ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"] = "SPAN_ONLY"
+    import openai
+    from openai.resources.chat.completions import Completions
+    from opentelemetry import trace
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.instrumentation.openai_v2 import OpenAIInstrumentor
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+    sys.path.insert(0, os.path.join(ROOT, "bench", "harness"))
+    import benchlib
+
+    sink = benchlib.start_sink(max_seconds=1800)
+    provider = TracerProvider()
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=sink.url + "/v1/traces")))
+    trace.set_tracer_provider(provider)
+    OpenAIInstrumentor().instrument(tracer_provider=provider)
+    server = MockLLM.start()
+    client = openai.OpenAI(base_url=server.url + "/v1", api_key="k", max_retries=0)
+    messages = [{"role": "user", "content": "Say hello"}]
+    instrumented = Completions.create
+    original = instrumented.__wrapped__
+    for _ in range(3 * args.calls):  # warm up
+        instrumented(client.chat.completions, model="gpt-bench", messages=messages)
+    pair_diffs = paired(client, messages, args.pairs, original, instrumented)
+    control_diffs = paired(client, messages, args.pairs, original, original)
+    provider.shutdown()
+    server.stop()
+    spans = sink.stats().get("items", 0)
+    sink.stop()
+    result = {
+        "sdk": "opentelemetry-instrumentation-openai-v2",
+        "spans_delivered": spans,
+        "openai": openai.__version__,
+        "paired_pairs": args.pairs,
+        "paired_added_ns_per_call": round(statistics.median(pair_diffs)),
+        "control_paired_ns_per_call": round(statistics.median(control_diffs)),
+    }
+    print("RESULT " + json.dumps(result))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--blocks", type=int, default=30)
     ap.add_argument("--calls", type=int, default=200)
     ap.add_argument("--pairs", type=int, default=5000)
+    ap.add_argument("--sdk", choices=("agentops", "opentelemetry"), default="agentops")
     args = ap.parse_args()
     os.environ.setdefault("AGENTOPS_LOGGING_LEVEL", "WARNING")
+    if args.sdk == "opentelemetry":
+        return opentelemetry_peer(args)
     import agentops
     import openai
     from agentops import llms
+    from openai.resources.chat.completions import Completions
 
     server = MockLLM.start()
     with tempfile.TemporaryDirectory() as export_dir:
@@ -129,8 +195,11 @@ def main() -> int:
             llms.instrument()
             instrumented.append(block())
         llms.instrument()
-        pair_diffs = paired(client, messages, args.pairs)
-        control_diffs = paired(client, messages, args.pairs, control=True)
+        instrumented_create = Completions.create
+        original = instrumented_create.__agentops_original__
+        pair_diffs = paired(client, messages, args.pairs, original, instrumented_create)
+        control_diffs = paired(client, messages, args.pairs, original, original)
+        floor_diffs = paired(client, messages, args.pairs, original, bare_patch(original))
         raw = client.chat.completions.with_raw_response.create(model="gpt-bench", messages=messages)
         direct_plain, direct_instrumented = in_process(client, raw, messages, args.blocks)
         agentops.end_session("Success")
@@ -147,9 +216,11 @@ def main() -> int:
             round(max(i - p for i, p in zip(instrumented, plain, strict=True))),
         ],
     }
+    result["sdk"] = "agentops-rs"
     result["paired_pairs"] = args.pairs
     result["paired_added_ns_per_call"] = round(statistics.median(pair_diffs))
     result["control_paired_ns_per_call"] = round(statistics.median(control_diffs))
+    result["bare_patch_paired_ns_per_call"] = round(statistics.median(floor_diffs))
     result["in_process_plain_ns_per_call"] = round(statistics.median(direct_plain))
     result["in_process_added_ns_per_call"] = round(
         statistics.median(direct_instrumented) - statistics.median(direct_plain)

@@ -112,7 +112,7 @@ def test_errors_before_and_during_a_stream_are_recorded_and_propagate(mock, llm)
 def test_an_answer_whose_bodies_are_unknown_is_read_from_its_objects(mock, llm, monkeypatch):
     from agentops.llms import anthropic as support
 
-    monkeypatch.setattr(support.AnthropicMessages, "exchange", lambda self, http_response: None)
+    monkeypatch.setattr(support, "hook_response_parsing", lambda patches, package: False)  # a client without it
     init(mock, max_wait_time=50)
     got = create(anthropic_client(llm), system="Be brief.")
     (event,) = llm_events(mock, 1)

@@ -133,7 +133,7 @@ def test_parse_and_raw_responses_are_recorded_and_returned_as_the_client_makes_t
 def test_an_answer_whose_bodies_are_unknown_is_read_from_its_objects(mock, llm, monkeypatch):
     from agentops.llms import openai as support
 
-    monkeypatch.setattr(support.OpenAIChat, "exchange", lambda self, http_response: None)
+    monkeypatch.setattr(support, "hook_response_parsing", lambda patches, package: False)  # a client without it
     init(mock, max_wait_time=50)
     got = create(openai_client(llm), temperature=0.2)
     (event,) = llm_events(mock, 1)
@@ -309,14 +309,40 @@ def test_stop_instrumenting_restores_the_exact_originals_and_is_idempotent(mock,
     assert events_of(mock) == [], "nothing is recorded any more"
 
 
+class BrokenHTTPResponse:
+    """What a bug in reading a response's bodies looks like to the instrumentation."""
+
+    @property
+    def content(self):
+        raise RuntimeError("a bug in agentops")
+
+
+def hand_over(http_response):
+    """A response-parsing hook that hands `http_response` over instead of the real one."""
+
+    def make(original):
+        def process_response_data(self, *args, **kwargs):
+            from agentops.llms._bodies import RESPONSES
+
+            responses = RESPONSES.get()
+            if responses is not None and not responses:
+                responses.append(http_response)
+            return original(self, *args, **kwargs)
+
+        return process_response_data
+
+    return make
+
+
 def test_a_bug_in_the_instrumentation_never_reaches_the_caller(mock, llm, monkeypatch):
+    from agentops.llms import _bodies
     from agentops.llms import openai as support
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in agentops")
 
     monkeypatch.setattr(support.OpenAIChat, "answer", broken)
-    monkeypatch.setattr(support.OpenAIChat, "exchange", broken)
+    monkeypatch.setattr(_bodies, "_hand_over", hand_over(BrokenHTTPResponse()))
     monkeypatch.setattr(support._Stream, "add", broken)
     init(mock, max_wait_time=50)
     client = openai_client(llm)

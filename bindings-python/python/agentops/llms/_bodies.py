@@ -43,8 +43,8 @@ def _hand_over(original: Callable[..., Any]) -> Callable[..., Any]:
     return process_response_data
 
 
-def bodies(api: str, http_response: Any) -> Optional[Tuple[str, Optional[bytes], bytes]]:
-    """(api, the request body or None, the response body) of an httpx response read in full;
+def bodies(http_response: Any) -> Optional[Tuple[Optional[bytes], bytes]]:
+    """(the request body or None, the response body) of an httpx response read in full;
     None when its body cannot be read. Never raises."""
     try:
         body = http_response.content  # raises when it was not read
@@ -53,7 +53,7 @@ def bodies(api: str, http_response: Any) -> Optional[Tuple[str, Optional[bytes],
         except ERRORS:  # a streamed request body
             request_body = None
         if type(body) is bytes and (request_body is None or type(request_body) is bytes):
-            return api, request_body, body
+            return request_body, body
     except ERRORS as e:
         logger.debug("could not read an LLM answer's HTTP bodies: %r", e)
     return None

@@ -45,33 +45,33 @@ def _target(session: Any) -> Any:
         return None
 
 
+def records_into(session: Any) -> Any:
+    """Where a call's bodies are recorded: the `session=` given, else the native client (into
+    its only open session); None when agentops is not initialised and no session was given."""
+    if session is not None:
+        return session
+    c = _client._singleton
+    return None if c is None else c._native
+
+
 class CallStart:
-    """Nothing here touches the native module: the session the call records into is looked
-    up when it ends (a native call costs far more on the cold caches of a call's first
-    moments than on warm ones)."""
+    """Where and when a call began, and its keywords: what every path but the common one
+    needs (failures, streams, raw responses, answers read from their objects)."""
 
-    __slots__ = ("session", "client", "started", "kwargs")
+    __slots__ = ("session", "started", "kwargs")
 
-    def __init__(self, session: Any, kwargs: Dict[str, Any]) -> None:
-        """`session`: the `session=` given, or None (the only open one). `recording` is
-        False when agentops is not initialised and no session was given."""
-        c = _client._singleton
-        self.client = c._native if c is not None else None
+    def __init__(self, session: Any, started: float, kwargs: Dict[str, Any]) -> None:
+        """`session`: the `session=` given, or None (the only open one); `started`: epoch s."""
         self.session = session
-        self.started = time.time()
+        self.started = started
         self.kwargs = kwargs
-
-    @property
-    def recording(self) -> bool:
-        return self.client is not None or self.session is not None
 
     def record_exchange(self, api: str, request_body: Optional[bytes], response_body: bytes) -> None:
         """Records the call from its bodies as they went over the wire (`api`: whose bodies,
         e.g. `"openai.chat"`); it ends now. With no `session=`, the native client records
         into the only open session (with several open: a warning, nothing recorded)."""
         try:
-            target: Any = self.client if self.session is None else self.session
-            target.record_llm_exchange(api, self.started, request_body, response_body)
+            records_into(self.session).record_llm_exchange(api, self.started, request_body, response_body)
         except ERRORS as e:
             logger.debug("could not record an LLM call: %r", e)
 

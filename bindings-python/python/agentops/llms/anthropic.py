@@ -10,7 +10,7 @@ import json
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..log_config import logger
-from ._bodies import bodies, hook_response_parsing
+from ._bodies import hook_response_parsing
 from ._patches import Patches
 from ._recording import ERRORS, LLMCall
 from ._streams import observe, observe_async, patch_close
@@ -83,6 +83,7 @@ class AnthropicMessages:
         self.stream_types = (streaming.Stream, streaming.AsyncStream)
         self.raw_types = raw_response_types("anthropic")
         self.wrapping_types = self.stream_types + self.raw_types
+        self.api = "anthropic.messages"
 
     def request(self, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
         messages = kwargs.get("messages")
@@ -111,9 +112,6 @@ class AnthropicMessages:
 
     def is_raw(self, response: Any) -> bool:
         return isinstance(response, self.raw_types)
-
-    def exchange(self, http_response: Any) -> Optional[Tuple[str, Optional[bytes], bytes]]:
-        return bodies("anthropic.messages", http_response)
 
 
 # The `messages.stream()` managers keep the request they will make under these names.

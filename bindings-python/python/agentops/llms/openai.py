@@ -11,7 +11,7 @@ import importlib
 from typing import Any, Dict, Optional, Tuple
 
 from ..log_config import logger
-from ._bodies import bodies, hook_response_parsing
+from ._bodies import hook_response_parsing
 from ._patches import Patches
 from ._streams import patch_close
 from ._wrappers import as_data, field, wrap_call
@@ -90,6 +90,7 @@ class OpenAIChat:
         self.stream_types = (streaming.Stream, streaming.AsyncStream)
         self.raw_types = _raw_response_types("openai")
         self.wrapping_types = self.stream_types + self.raw_types
+        self.api = "openai.chat"
 
     def request(self, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
         return kwargs.get("model"), kwargs.get("messages")
@@ -113,9 +114,6 @@ class OpenAIChat:
 
     def is_raw(self, response: Any) -> bool:
         return isinstance(response, self.raw_types)
-
-    def exchange(self, http_response: Any) -> Optional[Tuple[str, Optional[bytes], bytes]]:
-        return bodies("openai.chat", http_response)
 
 
 def instrument(module: Any, patches: Patches) -> None:

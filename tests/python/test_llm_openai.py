@@ -177,6 +177,7 @@ def test_async_calls_and_streams_are_recorded(mock, llm):
     assert answer.choices[0].message.content == "Hello from gpt-async!" and len(chunks) == 5
     plain_event, stream_event, parse_event, helper_event = llm_events(mock, 4)
     assert plain_event["model"] == "gpt-async-2026"
+    assert plain_event["returns"] == answer.model_dump(exclude_unset=True) != answer.model_dump(), "from its bodies"
     assert stream_event["completion"]["content"] == "Hello from gpt-astream!"
     assert parse_event["model"] == "gpt-aparse-2026"
     assert helper_event["completion"]["content"] == "Hello from gpt-ahelper!"

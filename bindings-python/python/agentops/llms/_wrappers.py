@@ -28,7 +28,7 @@ class Provider(Protocol):
 
     # The results that wrap an answer (streams, raw responses), not an answer themselves.
     wrapping_types: Tuple[type, ...]
-    # Whose HTTP bodies a complete answer's are, for the core to read (`CallStart.record_exchange`).
+    # The API whose HTTP bodies the core reads a complete answer from (e.g. "openai.chat").
     api: str
 
     def request(self, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
@@ -147,8 +147,8 @@ def wrap_call(provider: Provider, is_async: bool) -> Callable[[Callable[..., Any
 
     # The common path — a complete answer, recorded from the request and response bodies as
     # they went over the wire — is written out inline, in both wrappers: each function it
-    # would call costs much on the cold caches that follow an HTTP call (measured: 13.7 ->
-    # 8.4 µs per call, BENCHMARKS.md). Anything else is `_settle`d.
+    # would call costs much on the cold caches that follow an HTTP call (an interleaved A/B:
+    # 14.1 -> 10.1 µs per call, BENCHMARKS.md). Anything else is `_settle`d.
     def make(original: Callable[..., Any]) -> Callable[..., Any]:
         if is_async:
 

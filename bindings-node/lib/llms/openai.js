@@ -13,6 +13,7 @@
 const { LLMCall } = require('./recording.js');
 
 const SUPPORTED_MAJORS = [4, 5, 6, 7];
+const API = 'openai.chat'; // the core reads a Chat Completions request and answer
 const PATCHED = Symbol.for('agentops.original');
 
 /** The `Chat.Completions` class of a loaded `openai` module (CJS exports or ESM namespace). */
@@ -21,7 +22,7 @@ function completionsClass(module) {
   return OpenAI?.Chat?.Completions;
 }
 
-/** Assembles the assistant message of the chunks (choice 0): content and tool calls. */
+/** Assembles the chunks (choice 0) into the answer a plain call gives: content and tool calls. */
 class ChunkAccumulator {
   constructor() {
     this.message = { role: 'assistant', content: null };
@@ -52,29 +53,13 @@ class ChunkAccumulator {
     entry.function.arguments += call.function?.arguments ?? '';
   }
 
-  fields() {
+  assembled() {
     const message = { ...this.message };
     const toolCalls = this.toolCalls.filter(Boolean);
     if (toolCalls.length > 0) message.tool_calls = toolCalls;
     const { id, object, model, finishReason, usage } = this.answer;
-    return {
-      completion: message,
-      model,
-      promptTokens: usage?.prompt_tokens,
-      completionTokens: usage?.completion_tokens,
-      returns: { id, object, model, choices: [{ index: 0, message, finish_reason: finishReason }], usage },
-    };
+    return { id, object, model, choices: [{ index: 0, message, finish_reason: finishReason }], usage };
   }
-}
-
-function answerFields(completion) {
-  return {
-    completion: completion?.choices?.[0]?.message,
-    model: completion?.model,
-    promptTokens: completion?.usage?.prompt_tokens,
-    completionTokens: completion?.usage?.completion_tokens,
-    returns: completion,
-  };
 }
 
 const isStream = (value) => value !== null && typeof value === 'object' && typeof value.iterator === 'function' && 'controller' in value;
@@ -97,7 +82,7 @@ function observeStream(stream, call) {
       throw err;
     } finally {
       unread.unregister(call);
-      call.finish(call.guard(() => accumulator.fields()), failure);
+      call.finish(call.guard(() => accumulator.assembled()), failure);
     }
   };
   unread.register(stream, call, call);
@@ -106,7 +91,7 @@ function observeStream(stream, call) {
 /** The answer as the caller will see it; a stream is observed in place. */
 function settle(call, answer) {
   if (isStream(answer)) observeStream(answer, call);
-  else call.finish(call.guard(() => answerFields(answer)));
+  else call.finish(answer);
 }
 
 /**
@@ -123,7 +108,7 @@ function settleRaw(call, response, streamed) {
     .clone()
     .json()
     .then(
-      (answer) => call.finish(call.guard(() => answerFields(answer))),
+      (answer) => call.finish(answer),
       () => call.finish(),
     );
 }
@@ -144,7 +129,7 @@ function observeAsResponse(promise, call, streamed) {
 function patchedCreate(original) {
   const create = function create(body, options) {
     const promise = original.call(this, body, options);
-    const call = LLMCall.start(body?.model, body?.messages, body);
+    const call = LLMCall.start(API, body);
     if (call === null || promise === null || typeof promise !== 'object') return promise;
     call.guard(() => {
       const { responsePromise, parseResponse } = promise;

@@ -1,8 +1,10 @@
 'use strict';
 // One LLM call as an LLMEvent: started when the call is made (its time, the request),
 // finished exactly once when the answer is back or the stream ends — then recorded, with a
-// linked ErrorEvent when the call failed. Nothing here throws into the caller: a failure
-// is logged once.
+// linked ErrorEvent when the call failed. The event carries the request and the answer as
+// they are, and names the call's API: the core reads the prompt, completion, model and token
+// counts out of them by the rule it applies for every binding. Nothing here throws into the
+// caller: a failure is logged once.
 
 const log = require('../log.js');
 const { currentClient } = require('../client.js');
@@ -13,20 +15,24 @@ const { currentAgentId } = require('../agent-context.js');
 let reportedFailure = false;
 
 class LLMCall {
-  /** The recorder of a call, or null when nothing records (not initialised). */
-  static start(model, prompt, params) {
+  /**
+   * The recorder of a call to `api` (the core's name for its request and answer shapes:
+   * 'openai.chat') with the request `params`, or null when nothing records (not initialised).
+   */
+  static start(api, params) {
     try {
       const client = currentClient();
-      return client === null ? null : new LLMCall(client, model, prompt, params);
+      return client === null ? null : new LLMCall(client, api, params);
     } catch (err) {
       LLMCall.report(err);
       return null;
     }
   }
 
-  constructor(client, model, prompt, params) {
+  constructor(client, api, params) {
     this.client = client;
-    this.request = { model, prompt, params };
+    this.api = api;
+    this.params = params;
     this.agentId = currentAgentId();
     this.startedAt = Date.now();
     this.lastChunkAt = undefined;
@@ -50,20 +56,16 @@ class LLMCall {
     }
   }
 
-  /** Records the event with `fields` of the answer, and the error when `failure` is set. */
-  finish(fields = {}, failure = undefined) {
+  /** Records the event with the call's `answer` (if any), and the error when `failure` is set. */
+  finish(answer = undefined, failure = undefined) {
     if (this.done) return;
     this.done = true;
     this.guard(() => {
       const end = this.lastChunkAt ?? Date.now();
       const event = new ObjectWriter('llm')
-        .value('model', fields.model ?? this.request.model)
-        .json('prompt', this.request.prompt)
-        .json('completion', fields.completion)
-        .value('prompt_tokens', fields.promptTokens)
-        .value('completion_tokens', fields.completionTokens)
-        .json('params', this.request.params)
-        .json('returns', fields.returns)
+        .plain('api', this.api)
+        .json('params', this.params)
+        .json('returns', answer)
         .value('init_timestamp', this.startedAt)
         .value('end_timestamp', end)
         .value('agent_id', this.agentId)

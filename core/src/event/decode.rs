@@ -6,7 +6,10 @@
 //! event. Timestamps are ISO-8601 text or epoch milliseconds (fractions allowed, so a JS
 //! `performance` clock keeps its microseconds). An optional `"kind"` (`action`, `llm`,
 //! `tool`, `error`, `generic`) picks the event class; without it the class follows
-//! `event_type`.
+//! `event_type`. An LLM event may name the API of its call in `"api"` (`openai.chat`,
+//! `anthropic.messages`): its `prompt`, `model`, `completion` and token counts not given are
+//! then read from its `params` (the request) and `returns` (the answer) by the core's rule
+//! for that API ([`LlmApi::read`]), which every binding shares.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -18,8 +21,8 @@ use uuid::Uuid;
 
 use super::time::Timestamp;
 use super::{
-    ActionFields, Cut, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmFields,
-    ToolFields, id, names,
+    ActionFields, Cut, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmApi,
+    LlmExchange, LlmFields, ToolFields, id, names,
 };
 use crate::error::{Error, ErrorKind, Result};
 
@@ -77,6 +80,8 @@ struct WireEvent<'a> {
     model: Text<'a>,
     cost: Number,
     #[serde(borrow)]
+    api: Text<'a>,
+    #[serde(borrow)]
     name: Text<'a>,
     #[serde(borrow)]
     trigger_event_id: Text<'a>,
@@ -133,16 +138,7 @@ impl WireEvent<'_> {
 
     fn kind_fields(&self) -> EventKind {
         match self.class() {
-            "llm" => EventKind::Llm(Box::new(LlmFields {
-                thread_id: uuid(&self.thread_id),
-                prompt: json(self.prompt),
-                prompt_tokens: self.prompt_tokens.0,
-                completion: json(self.completion),
-                completion_tokens: self.completion_tokens.0,
-                model: owned(&self.model),
-                cost: self.cost.0,
-                exchange: None,
-            })),
+            "llm" => EventKind::Llm(Box::new(self.llm_fields())),
             "tool" => EventKind::Tool(ToolFields {
                 name: self.name.0.as_deref().map(names::name),
                 logs: json(self.logs),
@@ -170,6 +166,26 @@ impl WireEvent<'_> {
                 tags: self.tags.0.clone(),
             }),
         }
+    }
+}
+
+impl WireEvent<'_> {
+    fn llm_fields(&self) -> LlmFields {
+        let mut fields = LlmFields {
+            thread_id: uuid(&self.thread_id),
+            prompt: json(self.prompt),
+            prompt_tokens: self.prompt_tokens.0,
+            completion: json(self.completion),
+            completion_tokens: self.completion_tokens.0,
+            model: owned(&self.model),
+            cost: self.cost.0,
+            exchange: None,
+        };
+        // Read where exchanges are read: on the uploader's thread.
+        if let Some(api) = self.api.0.as_deref().and_then(LlmApi::parse) {
+            fields.exchange = Some(Box::new(LlmExchange::from_payloads(api)));
+        }
+        fields
     }
 }
 
@@ -353,7 +369,9 @@ mod tests {
     use serde_json::json;
 
     fn decode(v: serde_json::Value) -> Event {
-        Event::from_json(&v.to_string()).unwrap()
+        let mut event = Event::from_json(&v.to_string()).unwrap();
+        event.settle_exchange(); // as the uploader's thread does
+        event
     }
 
     #[test]
@@ -379,6 +397,54 @@ mod tests {
         assert_eq!(a.logs.unwrap().to_value(), json!(["l"]));
         assert_eq!(a.screenshot.as_deref(), Some("s.png"));
         assert_eq!(e.event_type, None);
+    }
+
+    #[test]
+    fn an_llm_event_naming_its_api_reads_its_fields_from_params_and_returns() {
+        let request = json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]});
+        let answer = json!({"model": "gpt-4o-2024", "choices": [{"index": 0,
+            "message": {"role": "assistant", "content": "hello"}}],
+            "usage": {"prompt_tokens": 5, "completion_tokens": 2}});
+        let e = decode(
+            json!({"kind": "llm", "api": "openai.chat", "params": request,
+            "returns": answer, "completion_tokens": 9}),
+        );
+        assert_eq!(e.params.unwrap().to_value(), request);
+        assert_eq!(e.returns.unwrap().to_value(), answer);
+        let EventKind::Llm(l) = e.kind else { panic!() };
+        assert_eq!(l.prompt.unwrap().to_value(), request["messages"]);
+        assert_eq!(
+            l.completion.unwrap().to_value(),
+            answer["choices"][0]["message"]
+        );
+        assert_eq!(
+            l.model.as_deref(),
+            Some("gpt-4o-2024"),
+            "the answer's model wins"
+        );
+        assert_eq!(
+            (l.prompt_tokens, l.completion_tokens),
+            (Some(5), Some(9)),
+            "given fields are kept"
+        );
+
+        // A failed call (no answer) still gets its prompt and model from the request; an
+        // unknown API reads nothing.
+        let failed = decode(json!({"kind": "llm", "api": "anthropic.messages",
+            "params": {"model": "claude", "system": "terse", "messages": []}}));
+        let EventKind::Llm(l) = failed.kind else {
+            panic!()
+        };
+        assert_eq!(l.model.as_deref(), Some("claude"));
+        assert_eq!(
+            l.prompt.unwrap().to_value(),
+            json!([{"role": "system", "content": "terse"}])
+        );
+        let unknown = decode(json!({"kind": "llm", "api": "nope", "params": request}));
+        let EventKind::Llm(l) = unknown.kind else {
+            panic!()
+        };
+        assert!(l.prompt.is_none() && l.model.is_none());
     }
 
     #[test]

@@ -60,48 +60,100 @@ impl LlmApi {
     }
 }
 
+/// A call whose LLM fields are still to be read, by its API's rule, from what it holds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LlmExchange {
     api: LlmApi,
-    request: Option<Box<[u8]>>,
-    response: Box<[u8]>,
+    source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Source {
+    /// The bodies as they went over the wire; they become `params` and `returns` too.
+    Bodies {
+        request: Option<Box<[u8]>>,
+        response: Box<[u8]>,
+    },
+    /// The event's own `params` (the request) and `returns` (the answer): a binding that has
+    /// them as values (a stream's assembled answer, an answer its client parsed).
+    Payloads,
 }
 
 impl LlmExchange {
     /// `request`: the body sent, when the client library exposes it.
     pub fn new(api: LlmApi, request: Option<Vec<u8>>, response: Vec<u8>) -> Self {
-        LlmExchange {
-            api,
+        let source = Source::Bodies {
             request: request.map(Vec::into_boxed_slice),
             response: response.into_boxed_slice(),
+        };
+        LlmExchange { api, source }
+    }
+
+    /// The fields are read from the event's `params` and `returns`.
+    pub fn from_payloads(api: LlmApi) -> Self {
+        LlmExchange {
+            api,
+            source: Source::Payloads,
         }
     }
 
-    /// What the fields it becomes add to the event's size: the bodies appear about twice
-    /// (the response as `returns` and in part as the completion; the request as `params`
-    /// and in part as the prompt).
-    pub fn estimated_size(&self) -> usize {
-        2 * (self.response.len() + self.request.as_ref().map_or(0, |r| r.len()))
+    /// What the fields it becomes add to the event's size, whose payloads (`params` and
+    /// `returns`) take `payloads` bytes: the bodies appear about twice (the response as
+    /// `returns` and in part as the completion; the request as `params` and in part as the
+    /// prompt); payloads once more.
+    pub fn estimated_size(&self, payloads: usize) -> usize {
+        match &self.source {
+            Source::Bodies { request, response } => {
+                2 * (response.len() + request.as_ref().map_or(0, |r| r.len()))
+            }
+            Source::Payloads => payloads,
+        }
     }
 
-    /// Fills the event's fields from the bodies; a field the event already has is kept.
-    /// - `params`: the request body; `prompt`: its messages (see `prompt_of`); `model`.
-    /// - `returns`: the response body (as a string when it is not JSON); `completion`: the
-    ///   assistant message (OpenAI: the first choice's; Anthropic: the `content` blocks);
-    ///   `model` (the response's wins over any other), and the token counts of its `usage`.
+    /// Fills the event's fields; a field the event already has is kept. From bodies:
+    /// `params` is the request body, `returns` the response body (as a string when it is
+    /// not JSON); the LLM fields as [`LlmApi::read`] finds them.
     fn apply(self, event: &mut Event, llm: &mut LlmFields) {
-        if let Some(request) = self.request.as_deref().and_then(parse_object) {
-            fill(&mut llm.prompt, || self.api.prompt_of(&request));
-            fill(&mut llm.model, || model_of(&request));
-            fill(&mut event.params, || Some(Json::from(request)));
-        }
-        let Some(response) = parse_object(&self.response) else {
-            let text = String::from_utf8_lossy(&self.response).into_owned();
-            fill(&mut event.returns, || Some(Json::from(Value::String(text))));
+        let Source::Bodies { request, response } = self.source else {
+            let object =
+                |json: &Option<Json>| json.as_ref().map(Json::to_value).filter(Value::is_object);
+            self.api.read(
+                object(&event.params).as_ref(),
+                object(&event.returns).as_ref(),
+                llm,
+            );
             return;
         };
-        read_answer(self.api, &response, llm);
-        fill(&mut event.returns, || Some(Json::from(response)));
+        let request = request.as_deref().and_then(parse_object);
+        let answer = parse_object(&response);
+        self.api.read(request.as_ref(), answer.as_ref(), llm);
+        if let Some(request) = request {
+            fill(&mut event.params, || Some(Json::from(request)));
+        }
+        let returns = match answer {
+            Some(answer) => Json::from(answer),
+            None => Json::from(Value::String(
+                String::from_utf8_lossy(&response).into_owned(),
+            )),
+        };
+        fill(&mut event.returns, || Some(returns));
+    }
+}
+
+impl LlmApi {
+    /// Fills an LLM event's fields from the call's request and answer (either may be
+    /// unknown); a field already set is kept, except `model`, where the answer's wins.
+    /// - from the request: `prompt` (its messages, see `prompt_of`) and `model`;
+    /// - from the answer: `completion` (OpenAI: the first choice's message; Anthropic: the
+    ///   `content` blocks as an assistant message), `model`, and its `usage` token counts.
+    pub fn read(self, request: Option<&Value>, answer: Option<&Value>, llm: &mut LlmFields) {
+        if let Some(request) = request {
+            fill(&mut llm.prompt, || self.prompt_of(request));
+            fill(&mut llm.model, || model_of(request));
+        }
+        if let Some(answer) = answer {
+            read_answer(self, answer, llm);
+        }
     }
 }
 
@@ -264,6 +316,41 @@ mod tests {
             (Some(9), Some(2))
         );
         assert_eq!(fields.model.as_deref(), Some("claude-3"));
+        assert_eq!(
+            (value(&event.params), value(&event.returns)),
+            (request, response)
+        );
+    }
+
+    #[test]
+    fn an_exchange_of_payloads_reads_the_events_own_params_and_returns() {
+        let request: Value = serde_json::from_str(REQUEST).unwrap();
+        let response: Value = serde_json::from_str(RESPONSE).unwrap();
+        let mut event = Event::llm(LlmFields {
+            exchange: Some(Box::new(LlmExchange::from_payloads(LlmApi::OpenAiChat))),
+            ..Default::default()
+        });
+        event.params = Some(Json::from(request.clone()));
+        event.returns = Some(Json::from(response.clone()));
+        let mut without = event.clone();
+        if let EventKind::Llm(l) = &mut without.kind {
+            l.exchange = None;
+        }
+        assert!(
+            event.estimated_size()
+                >= without.estimated_size() + REQUEST.len() + RESPONSE.len() - 64,
+            "the prompt and completion to come are counted"
+        );
+        event.settle_exchange();
+        let fields = llm(&event);
+        assert!(fields.exchange.is_none());
+        assert_eq!(value(&fields.prompt), request["messages"]);
+        assert_eq!(value(&fields.completion), response["choices"][0]["message"]);
+        assert_eq!(fields.model.as_deref(), Some("gpt-4o-2024-08-06"));
+        assert_eq!(
+            (fields.prompt_tokens, fields.completion_tokens),
+            (Some(7), Some(3))
+        );
         assert_eq!(
             (value(&event.params), value(&event.returns)),
             (request, response)

@@ -30,13 +30,12 @@ pub(super) enum Pending {
 
 impl Pending {
     pub fn into_event(self) -> Result<Box<Event>> {
-        match self {
-            Pending::Ready(mut event) => {
-                event.settle_exchange();
-                Ok(event)
-            }
-            Pending::Encoded(encoded) => encoded.decode().map(Box::new),
-        }
+        let mut event = match self {
+            Pending::Ready(event) => event,
+            Pending::Encoded(encoded) => Box::new(encoded.decode()?),
+        };
+        event.settle_exchange();
+        Ok(event)
     }
 }
 

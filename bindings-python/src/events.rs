@@ -8,8 +8,8 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
-use agentops_core::{GenericFields, Timestamp};
-use pyo3::exceptions::PyBaseException;
+use agentops_core::{GenericFields, LlmApi, Timestamp};
+use pyo3::exceptions::{PyBaseException, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -401,10 +401,23 @@ pub struct PyLlmEvent {
     pub(crate) cost: Option<Py<PyAny>>,
     #[pyo3(get, set)]
     pub(crate) model: Option<Py<PyAny>>,
+    /// Set by the instrumentation: the fields not given are read from `params` and
+    /// `returns` by the core's rule for this API (see `agentops_core::LlmApi::read`).
+    pub(crate) read_as: Option<LlmApi>,
 }
 
 #[pymethods]
 impl PyLlmEvent {
+    /// For the LLM instrumentation: once recorded, the fields not set are read from
+    /// `params` (the request) and `returns` (the answer) by the core's rule for `api`
+    /// (`"openai.chat"`, `"anthropic.messages"`). Raises `ValueError` for another API.
+    fn _read_fields_as(&mut self, api: &str) -> PyResult<()> {
+        let api = LlmApi::parse(api)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown LLM API {api:?}")))?;
+        self.read_as = Some(api);
+        Ok(())
+    }
+
     #[new]
     #[pyo3(signature = (event_type=None, params=None, returns=None, init_timestamp=None, end_timestamp=None, agent_id=None, id=None, session_id=None, thread_id=None, prompt=None, prompt_tokens=None, completion=None, completion_tokens=None, cost=None, model=None))]
     #[allow(clippy::too_many_arguments)]
@@ -446,6 +459,7 @@ impl PyLlmEvent {
             completion_tokens,
             cost,
             model,
+            read_as: None,
         })
     }
 }

@@ -8,8 +8,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use agentops_core::event::Cut;
 use agentops_core::{
-    ActionFields, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmFields, Session,
-    ToolFields,
+    ActionFields, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmExchange,
+    LlmFields, Session, ToolFields,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -145,7 +145,9 @@ fn build(payloads: &Payloads<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<
                 completion_tokens: opt_u64(sub.completion_tokens.as_ref(), py),
                 model: opt_text(sub.model.as_ref(), py),
                 cost: opt_f64(sub.cost.as_ref(), py),
-                ..Default::default()
+                exchange: sub
+                    .read_as
+                    .map(|api| Box::new(LlmExchange::from_payloads(api))),
             };
             sub.as_super()
                 .core(payloads, EventKind::Llm(Box::new(fields)))

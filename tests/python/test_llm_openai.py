@@ -336,13 +336,13 @@ def hand_over(http_response):
 
 
 def test_a_bug_in_the_instrumentation_never_reaches_the_caller(mock, llm, monkeypatch):
-    from agentops.llms import _bodies
+    from agentops.llms import _bodies, _wrappers
     from agentops.llms import openai as support
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in agentops")
 
-    monkeypatch.setattr(support.OpenAIChat, "answer", broken)
+    monkeypatch.setattr(_wrappers, "as_data", broken)
     monkeypatch.setattr(_bodies, "_hand_over", hand_over(BrokenHTTPResponse()))
     monkeypatch.setattr(support._Stream, "add", broken)
     init(mock, max_wait_time=50)

@@ -169,6 +169,7 @@ class LLMEvent(Event):
         cost: Any = None,
         model: Any = None,
     ) -> LLMEvent: ...
+    def _read_fields_as(self, api: str) -> None: ...
 
 @disjoint_base
 class ToolEvent(Event):

@@ -2,15 +2,17 @@
 records, when it began, its keywords. A complete answer whose HTTP bodies are known is then
 recorded from them (`CallStart.record_exchange`: the core reads the bodies on the uploader's
 thread). Otherwise an `LLMEvent` is built right after the call returns (in the caller's
-context, so it carries the tracked agent) and finished once — when the answer is read, when
-a stream ends, breaks off or is dropped — with an `ErrorEvent` linked to it when the call
-failed. Nothing here ever raises into the caller."""
+context, so it carries the tracked agent) with the request as its `params`, and finished once
+— when the answer is read, when a stream ends, breaks off or is dropped — with the answer as
+its `returns`, and an `ErrorEvent` linked to it when the call failed. Either way the core
+reads the prompt, completion, model and token counts out of the request and the answer, by
+the rule it applies for every binding. Nothing here ever raises into the caller."""
 
 from __future__ import annotations
 
 import datetime
 import time
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional
 
 from .. import _native, decorators
 from .. import client as _client
@@ -75,21 +77,20 @@ class CallStart:
         except ERRORS as e:
             logger.debug("could not record an LLM call: %r", e)
 
-    def recorder(self, request: Tuple[Any, Any]) -> Optional["LLMCall"]:
-        """The call's `LLMEvent`, built now from `request` (model, prompt) and the keywords;
-        None when nothing records (no session open, or several and no `session=`)."""
+    def recorder(self, api: str) -> Optional["LLMCall"]:
+        """The call's `LLMEvent`, built now with the keywords as its request, read by the
+        core's rule for `api`; None when nothing records (no session open, or several and no
+        `session=`)."""
         target = _target(self.session)
         if target is None:
             return None
-        model, prompt = request
-        event = _native.LLMEvent(
-            model=model, prompt=prompt, params=request_params(self.kwargs), init_timestamp=iso_of(self.started)
-        )
+        event = _native.LLMEvent(params=request_params(self.kwargs), init_timestamp=iso_of(self.started))
+        event._read_fields_as(api)
         return LLMCall(target, event)
 
 
 class LLMCall:
-    """Fields come from the provider's reading of the answer (see `finish`)."""
+    """The event of one call, recorded by the first `finish`."""
 
     def __init__(self, target: Any, event: Any) -> None:
         self.target = target
@@ -100,19 +101,18 @@ class LLMCall:
         # `close()` and its finaliser racing on threads still finish it once.
         self._pending = [True]
 
-    def finish(self, fields: Optional[Dict[str, Any]] = None, error: Optional[BaseException] = None) -> None:
-        """Sets `fields` (completion, model, prompt_tokens, completion_tokens, returns) and
-        records the event, and an `ErrorEvent` linked to it when `error` is given. Only the
-        first call does anything."""
+    def finish(self, answer: Any = None, error: Optional[BaseException] = None) -> None:
+        """Records the event with `answer` (the response as data, or a stream's assembled
+        answer; None: unknown), and an `ErrorEvent` linked to it when `error` is given. Only
+        the first call does anything."""
         try:
             self._pending.pop()
         except IndexError:
             return
         try:
             event = self.event
-            for name, value in (fields or {}).items():
-                if value is not None:
-                    setattr(event, name, value)
+            if answer is not None:
+                event.returns = answer
             if self.last_item_at is not None:
                 event.end_timestamp = iso_of(self.last_item_at)
             if error is None:

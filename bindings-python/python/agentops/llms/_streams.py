@@ -34,11 +34,11 @@ class _Observer:
 
     def done(self, error: Optional[BaseException] = None) -> None:
         try:
-            fields = self.accumulator.fields()
+            answer = self.accumulator.answer()
         except ERRORS as e:
             logger.debug("could not assemble a streamed answer: %r", e)
-            fields = {}
-        self.call.finish(fields, error)
+            answer = None
+        self.call.finish(answer, error)
 
 
 def _register(stream: Any, observer: _Observer) -> None:

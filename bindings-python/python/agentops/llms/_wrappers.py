@@ -28,14 +28,9 @@ class Provider(Protocol):
 
     # The results that wrap an answer (streams, raw responses), not an answer themselves.
     wrapping_types: Tuple[type, ...]
-    # The API whose HTTP bodies the core reads a complete answer from (e.g. "openai.chat").
+    # The API whose request and answer the core reads the event's fields from (e.g.
+    # "openai.chat"): their HTTP bodies, or the keywords and the answer as data.
     api: str
-
-    def request(self, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
-        """(model, prompt) of a request."""
-
-    def answer(self, response: Any) -> Dict[str, Any]:
-        """The event fields of a complete (non-streamed) answer."""
 
     def stream_accumulator(self, response: Any) -> Optional[Any]:
         """An accumulator when `response` is a stream of this library, else None."""
@@ -92,12 +87,7 @@ def _begin(kwargs: Dict[str, Any]) -> Optional[CallStart]:
 def recorder(start: CallStart, provider: Provider) -> Optional[LLMCall]:
     """The call's `LLMEvent` recorder, built now (None if that fails)."""
     try:
-        try:
-            request = provider.request(start.kwargs)
-        except ERRORS as e:
-            logger.debug("could not read an LLM request: %r", e)
-            request = (None, None)
-        return start.recorder(request)
+        return start.recorder(provider.api)
     except ERRORS as e:
         logger.debug("could not start recording an LLM call: %r", e)
         return None
@@ -127,7 +117,7 @@ def _settle(start: CallStart, provider: Provider, result: Any, is_async: bool, r
         if call is None:
             return
         if accumulator is None:
-            call.finish(provider.answer(answer))
+            call.finish(as_data(answer))
         elif is_async:
             observe_async(answer, call, accumulator)
         else:

@@ -1,20 +1,21 @@
 """`anthropic`: `messages.create` (plain and `stream=True`) and the `messages.stream()`
-helper, sync and async, patched on the resource classes. The prompt is the messages with
-the `system` prompt first, as a system message."""
+helper, sync and async, patched on the resource classes. A stream's events are assembled
+here into the `Message` a plain call gives; the core reads the event's fields (the prompt:
+the messages with the `system` prompt first) out of the request and the answer."""
 
 from __future__ import annotations
 
 import functools
 import importlib
 import json
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional
 
 from ..log_config import logger
 from ._bodies import hook_response_parsing
 from ._patches import Patches
 from ._recording import ERRORS, LLMCall
 from ._streams import observe, observe_async, patch_close
-from ._wrappers import _begin, as_data, field, raw_response_types, recorder, wrap_call
+from ._wrappers import _begin, field, raw_response_types, recorder, wrap_call
 
 SUPPORTED_MAJORS = (0, 1, 2)
 
@@ -58,7 +59,7 @@ class _Stream:
         elif field(delta, "type") == "input_json_delta":
             self.partial_json.setdefault(index, []).append(field(delta, "partial_json") or "")
 
-    def fields(self) -> Dict[str, Any]:
+    def answer(self) -> Dict[str, Any]:
         for index, parts in self.partial_json.items():
             try:
                 self.blocks[index]["input"] = json.loads("".join(parts) or "{}")
@@ -66,15 +67,7 @@ class _Stream:
                 self.blocks[index]["input"] = "".join(parts)
         self.message["content"] = [self.blocks[i] for i in sorted(self.blocks)]
         usage = {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens}
-        returns = dict(self.message, type="message", usage=usage)
-        completion = {"role": "assistant", "content": self.message["content"]}
-        return {
-            "completion": completion,
-            "model": self.message.get("model"),
-            "prompt_tokens": self.input_tokens,
-            "completion_tokens": self.output_tokens,
-            "returns": returns,
-        }
+        return dict(self.message, type="message", usage=usage)
 
 
 class AnthropicMessages:
@@ -84,28 +77,6 @@ class AnthropicMessages:
         self.raw_types = raw_response_types("anthropic")
         self.wrapping_types = self.stream_types + self.raw_types
         self.api = "anthropic.messages"
-
-    def request(self, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
-        messages = kwargs.get("messages")
-        system = kwargs.get("system")
-        if system is not None and type(system).__name__ not in ("NotGiven", "Omit"):
-            prompt: Any = [{"role": "system", "content": system}, *list(messages or ())]
-        else:
-            prompt = messages
-        return kwargs.get("model"), prompt
-
-    def answer(self, message: Any) -> Dict[str, Any]:
-        data = as_data(message)
-        if not isinstance(data, dict):
-            return {"returns": data}
-        usage = data.get("usage") or {}
-        return {
-            "completion": {"role": "assistant", "content": data.get("content")},
-            "model": data.get("model"),
-            "prompt_tokens": usage.get("input_tokens"),
-            "completion_tokens": usage.get("output_tokens"),
-            "returns": data,
-        }
 
     def stream_accumulator(self, response: Any) -> Optional[_Stream]:
         return _Stream() if isinstance(response, self.stream_types) else None

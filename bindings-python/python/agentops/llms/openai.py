@@ -2,19 +2,20 @@
 `.stream()` helper goes through) and `chat.completions.parse`, sync and async, patched on
 the resource classes, so clients made before `init()` are covered too.
 
-A complete answer is recorded from its HTTP bodies (see `_bodies`). Where the hook or the
-bodies are missing, the answer object is read here instead."""
+A complete answer is recorded from its HTTP bodies (see `_bodies`); where the hook or the
+bodies are missing, from the answer object as data. A stream's chunks are assembled here into
+the answer a plain call gives. The core reads the event's fields out of either."""
 
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional
 
 from ..log_config import logger
 from ._bodies import hook_response_parsing
 from ._patches import Patches
 from ._streams import patch_close
-from ._wrappers import as_data, field, wrap_call
+from ._wrappers import field, wrap_call
 from ._wrappers import raw_response_types as _raw_response_types
 
 SUPPORTED_MAJORS = (1, 2, 3)
@@ -23,9 +24,9 @@ _RESOURCE_MODULES = ("openai.resources.chat.completions", "openai.resources.beta
 
 
 class _Stream:
-    """Assembles the assistant message of `ChatCompletionChunk`s: content, and complete
-    tool calls with their arguments joined across chunks (choice 0, as the event holds one
-    completion)."""
+    """Assembles `ChatCompletionChunk`s into a `chat.completion`: the assistant message's
+    content, and complete tool calls with their arguments joined across chunks (choice 0, as
+    the event holds one completion), the model and the usage chunk."""
 
     def __init__(self) -> None:
         self.id = self.model = self.finish_reason = None
@@ -63,24 +64,16 @@ class _Stream:
             entry["function"]["name"] += field(function, "name") or ""
             entry["function"]["arguments"] += field(function, "arguments") or ""
 
-    def fields(self) -> Dict[str, Any]:
+    def answer(self) -> Dict[str, Any]:
         message: Dict[str, Any] = {"role": self.role, "content": "".join(self.content) if self.content else None}
         if self.tool_calls:
             message["tool_calls"] = [self.tool_calls[i] for i in sorted(self.tool_calls)]
-        usage = self.usage
-        returns = {
+        return {
             "id": self.id,
             "object": "chat.completion",
             "model": self.model,
             "choices": [{"index": 0, "message": message, "finish_reason": self.finish_reason}],
-            "usage": usage,
-        }
-        return {
-            "completion": message,
-            "model": self.model,
-            "prompt_tokens": field(usage, "prompt_tokens") if usage is not None else None,
-            "completion_tokens": field(usage, "completion_tokens") if usage is not None else None,
-            "returns": returns,
+            "usage": self.usage,
         }
 
 
@@ -91,23 +84,6 @@ class OpenAIChat:
         self.raw_types = _raw_response_types("openai")
         self.wrapping_types = self.stream_types + self.raw_types
         self.api = "openai.chat"
-
-    def request(self, kwargs: Dict[str, Any]) -> Tuple[Any, Any]:
-        return kwargs.get("model"), kwargs.get("messages")
-
-    def answer(self, response: Any) -> Dict[str, Any]:
-        data = as_data(response)  # dumped once: the completion is a part of it
-        if not isinstance(data, dict):
-            return {"returns": data}
-        choices = data.get("choices") or ()
-        usage = data.get("usage") or {}
-        return {
-            "completion": choices[0].get("message") if choices else None,
-            "model": data.get("model"),
-            "prompt_tokens": usage.get("prompt_tokens"),
-            "completion_tokens": usage.get("completion_tokens"),
-            "returns": data,
-        }
 
     def stream_accumulator(self, response: Any) -> Optional[_Stream]:
         return _Stream() if isinstance(response, self.stream_types) else None

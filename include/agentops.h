@@ -360,8 +360,11 @@ enum agentops_status agentops_record_error(const struct agentops_session *sessio
 /**
  * Records one event written as a JSON object with the exporters' keys (`event_type`,
  * `params`, `returns`, `action_type`, `model`, ... ; an optional `"kind"`: action, llm,
- * tool, error, generic; times as ISO-8601 or epoch milliseconds). A field of the wrong
- * type is ignored; text that is not a JSON object is `AGENTOPS_ERR_INVALID_JSON`.
+ * tool, error, generic; times as ISO-8601 or epoch milliseconds). An LLM event may name
+ * the API of its call in `"api"` (`"openai.chat"`, `"anthropic.messages"`) and give its
+ * request as `params` and its answer as `returns`: the prompt, completion, model and token
+ * counts not given are read from them. A field of the wrong type is ignored; text that is
+ * not a JSON object is `AGENTOPS_ERR_INVALID_JSON`.
  *
  * # Safety
  * As `agentops_record_action`.

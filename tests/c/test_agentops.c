@@ -154,6 +154,33 @@ static int test_every_kind_is_recorded_and_linked(void) {
   return 1;
 }
 
+/* An LLM call given as its request and answer, naming its API: the core reads the fields. */
+static int test_an_llm_call_naming_its_api_gets_its_fields_read_by_the_core(void) {
+  agentops_client *client = file_client();
+  agentops_session *session = NULL;
+  CHECK(client != NULL);
+  CHECK_OK(agentops_session_start(client, NULL, NULL, &session));
+  CHECK_OK(agentops_record_json(session,
+                                "{\"kind\":\"llm\",\"api\":\"openai.chat\","
+                                "\"params\":{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]},"
+                                "\"returns\":{\"model\":\"gpt-4o-1\",\"choices\":[{\"index\":0,"
+                                "\"message\":{\"role\":\"assistant\",\"content\":\"yo\"}}],"
+                                "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}}"));
+  CHECK_OK(agentops_session_end(session, "Success", NULL, NULL));
+  char *text = session_file(session);
+  CHECK(text != NULL);
+  CHECK(strstr(text, "\"prompt\":[{\"role\":\"user\",\"content\":\"hi\"}]") != NULL);
+  CHECK(strstr(text, "\"completion\":{\"role\":\"assistant\",\"content\":\"yo\"}") != NULL);
+  /* each once in `returns` and once as the event's own field */
+  CHECK(count_of(text, "\"model\":\"gpt-4o-1\"") == 2);
+  CHECK(count_of(text, "\"prompt_tokens\":5") == 2 && count_of(text, "\"completion_tokens\":2") == 2);
+  CHECK(strstr(text, "\"api\"") == NULL);
+  free(text);
+  agentops_session_free(session);
+  agentops_client_free(client);
+  return 1;
+}
+
 static int test_bad_arguments_give_codes_and_record_nothing(void) {
   agentops_client *client = file_client();
   agentops_session *session = NULL;
@@ -334,6 +361,8 @@ int main(void) {
   run("options_are_checked_when_set", test_options_are_checked_when_set);
   run("no_key_and_no_exporter_starts_nothing", test_no_key_and_no_exporter_starts_nothing);
   run("every_kind_is_recorded_and_linked", test_every_kind_is_recorded_and_linked);
+  run("an_llm_call_naming_its_api_gets_its_fields_read_by_the_core",
+      test_an_llm_call_naming_its_api_gets_its_fields_read_by_the_core);
   run("bad_arguments_give_codes_and_record_nothing", test_bad_arguments_give_codes_and_record_nothing);
   run("payloads_that_are_not_json_are_kept_as_strings", test_payloads_that_are_not_json_are_kept_as_strings);
   run("after_shutdown_calls_give_shut_down", test_after_shutdown_calls_give_shut_down);

@@ -46,7 +46,7 @@ done
 "$PY" - "$OUT" <<'EOF'
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-keys = ("paired_added_ns_per_call", "control_paired_ns_per_call", "bare_patch_paired_ns_per_call", "plain_ns_per_call")
+keys = ("paired_added_ns_per_call", "control_paired_ns_per_call", "bare_patch_paired_ns_per_call", "in_process_cold_added_ns_per_call", "plain_ns_per_call")
 by_sdk = {}
 for row in rows:
     by_sdk.setdefault(row["sdk"], []).append(row)

@@ -14,6 +14,9 @@
   `_process_response_data`: hooked when instrumented, the original when plain), against that
   bare function: the instrumentation's own cost with warm caches (the call's start, the
   hook, the hand-off of the bodies to the core).
+- in process, cold: the same two, one by one, each called right after a 16 MiB copy has
+  pushed what ran before out of the caches (as the HTTP call does): the loopback figure's
+  cause, with less of its noise; the figure is the median of the per-pair differences.
 - a/a control: the paired method with the original `create` on both sides; its distance
   from 0 is the method's noise.
 - bare patch: the paired method with the thinnest possible patch (a Python function that
@@ -46,10 +49,10 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "mock_llm"))
 from mock_llm_client import MockLLM  # noqa: E402
 
 
-def in_process(client, raw, messages, blocks: int, calls: int = 2000):
-    """Per-call ns of a bare `create` that parses the answer of `raw` (a `with_raw_response`
-    result) as the client does, and of it wrapped as `init()` wraps the client's, with the
-    client's response parsing hooked as `init()` hooks it (blocks interleaved)."""
+def in_process_creates(client, raw):
+    """A bare `create` that parses the answer of `raw` (a `with_raw_response` result) as the
+    client does, and it wrapped as `init()` wraps the client's, with the client's response
+    parsing hooked as `init()` hooks it."""
     import openai
     from agentops.llms._wrappers import wrap_call
     from agentops.llms.openai import OpenAIChat
@@ -67,8 +70,12 @@ def in_process(client, raw, messages, blocks: int, calls: int = 2000):
 
         return create
 
-    create = bare_create(original)
-    wrapped = wrap_call(OpenAIChat(openai), is_async=False)(bare_create(hooked))
+    return bare_create(original), wrap_call(OpenAIChat(openai), is_async=False)(bare_create(hooked))
+
+
+def in_process(creates, messages, blocks: int, calls: int = 2000):
+    """Per-call ns of the bare and the wrapped `create` (blocks interleaved), hot caches."""
+    create, wrapped = creates
 
     def block(fn) -> float:
         t0 = time.perf_counter_ns()
@@ -81,6 +88,24 @@ def in_process(client, raw, messages, blocks: int, calls: int = 2000):
         plain.append(block(create))
         instrumented.append(block(wrapped))
     return plain, instrumented
+
+
+def in_process_cold(creates, messages, pairs: int):
+    """Per-pair ns differences, wrapped minus bare `create`, each call made right after a
+    16 MiB copy has pushed out of the caches what ran before (as an HTTP call does; the
+    paired loopback figure without its noise)."""
+    create, wrapped = creates
+    evict = bytearray(16 * 1024 * 1024)
+    diffs = []
+    for i in range(pairs):
+        took = {}
+        for fn in (create, wrapped) if i % 2 else (wrapped, create):
+            bytes(evict)
+            t0 = time.perf_counter_ns()
+            fn(None, model="gpt-bench", messages=messages)
+            took[fn is wrapped] = time.perf_counter_ns() - t0
+        diffs.append(took[True] - took[False])
+    return diffs
 
 
 def bare_patch(original):
@@ -164,6 +189,7 @@ def main() -> int:
     ap.add_argument("--blocks", type=int, default=30)
     ap.add_argument("--calls", type=int, default=200)
     ap.add_argument("--pairs", type=int, default=5000)
+    ap.add_argument("--cold-pairs", type=int, default=3000)
     ap.add_argument("--sdk", choices=("agentops", "opentelemetry"), default="agentops")
     args = ap.parse_args()
     os.environ.setdefault("AGENTOPS_LOGGING_LEVEL", "WARNING")
@@ -201,7 +227,9 @@ def main() -> int:
         control_diffs = paired(client, messages, args.pairs, original, original)
         floor_diffs = paired(client, messages, args.pairs, original, bare_patch(original))
         raw = client.chat.completions.with_raw_response.create(model="gpt-bench", messages=messages)
-        direct_plain, direct_instrumented = in_process(client, raw, messages, args.blocks)
+        creates = in_process_creates(client, raw)
+        direct_plain, direct_instrumented = in_process(creates, messages, args.blocks)
+        cold_diffs = in_process_cold(creates, messages, args.cold_pairs)
         agentops.end_session("Success")
     server.stop()
     result = {
@@ -225,6 +253,7 @@ def main() -> int:
     result["in_process_added_ns_per_call"] = round(
         statistics.median(direct_instrumented) - statistics.median(direct_plain)
     )
+    result["in_process_cold_added_ns_per_call"] = round(statistics.median(cold_diffs))
     print("RESULT " + json.dumps(result))
     return 0
 

@@ -409,8 +409,9 @@ pub struct PyLlmEvent {
 #[pymethods]
 impl PyLlmEvent {
     /// For the LLM instrumentation: once recorded, the fields not set are read from
-    /// `params` (the request) and `returns` (the answer) by the core's rule for `api`
-    /// (`"openai.chat"`, `"anthropic.messages"`). Raises `ValueError` for another API.
+    /// `params` (the request) and `returns` (the answer), whole, before any field is cut, by
+    /// the core's rule for `api` (`"openai.chat"`, `"anthropic.messages"`). Raises
+    /// `ValueError` for another API.
     fn _read_fields_as(&mut self, api: &str) -> PyResult<()> {
         let api = LlmApi::parse(api)
             .ok_or_else(|| PyValueError::new_err(format!("unknown LLM API {api:?}")))?;

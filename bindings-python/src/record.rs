@@ -8,8 +8,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use agentops_core::event::Cut;
 use agentops_core::{
-    ActionFields, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmExchange,
-    LlmFields, Session, ToolFields,
+    ActionFields, EndState, ErrorFields, Event, EventKind, GenericFields, Json, LlmApi,
+    LlmExchange, LlmFields, Session, ToolFields,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -68,13 +68,17 @@ impl<'py> Payloads<'py> {
 }
 
 impl PyEvent {
-    /// The core event with this base's fields and the given kind.
+    /// The core event with this base's fields and the given kind (whose exchange, if it has
+    /// one, holds the payloads already).
     fn core(&self, payloads: &Payloads<'_>, kind: EventKind) -> Event {
         let default = kind.default_event_type();
+        let exchanged = matches!(&kind, EventKind::Llm(l) if l.exchange.is_some());
         let mut event = Event::identified(kind, self.id, self.init);
         event.event_type = self.type_override(payloads.py, default);
-        event.params = payloads.json(self.params.as_ref());
-        event.returns = payloads.json(self.returns.as_ref());
+        if !exchanged {
+            event.params = payloads.json(self.params.as_ref());
+            event.returns = payloads.json(self.returns.as_ref());
+        }
         event.end_timestamp = self.end;
         event.agent_id = self.agent;
         event
@@ -113,6 +117,17 @@ fn opt_f64(obj: Option<&Py<PyAny>>, py: Python<'_>) -> Option<f64> {
     }
 }
 
+/// An instrumented call's request (`params`) and answer (`returns`), whole, for the core to
+/// read the LLM fields out of before it cuts any field to `max_field_bytes` (a long prompt
+/// still gives its model).
+fn exchange_of(payloads: &Payloads<'_>, base: &PyEvent, api: LlmApi) -> LlmExchange {
+    let text = |obj: Option<&Py<PyAny>>| {
+        let obj = obj?.bind(payloads.py);
+        (!obj.is_none()).then(|| payloads.conversion.to_json_text(obj).into_bytes())
+    };
+    LlmExchange::of_call(api, text(base.params.as_ref()), text(base.returns.as_ref()))
+}
+
 /// Builds the core event from a Python event object. `None` if it is not an agentops event.
 fn build(payloads: &Payloads<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
     let py = payloads.py;
@@ -147,7 +162,7 @@ fn build(payloads: &Payloads<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<
                 cost: opt_f64(sub.cost.as_ref(), py),
                 exchange: sub
                     .read_as
-                    .map(|api| Box::new(LlmExchange::from_payloads(api))),
+                    .map(|api| Box::new(exchange_of(payloads, sub.as_super(), api))),
             };
             sub.as_super()
                 .core(payloads, EventKind::Llm(Box::new(fields)))

@@ -71,6 +71,19 @@ def test_a_stream_stays_the_clients_stream_and_records_the_assembled_answer(mock
     assert event["init_timestamp"] < event["end_timestamp"]
 
 
+def test_a_streamed_call_with_a_prompt_longer_than_a_field_is_read_before_it_is_cut(mock, llm):
+    init(mock, max_wait_time=50, max_field_bytes=2_000)
+    long_messages = [{"role": "user", "content": "x" * 20_000}]
+    for _ in create(openai_client(llm), stream=True, messages=long_messages):
+        pass
+    (event,) = llm_events(mock, 1)
+    assert event["completion"] == {"role": "assistant", "content": "Hello from gpt-test!"}
+    assert event["model"] == "gpt-test-2026"
+    # The prompt was read out of the whole request, then cut like the request itself.
+    for cut, start in ((event["prompt"], '[{"role":"user","content":"xxx'), (event["params"], '{"')):
+        assert isinstance(cut, str) and cut.startswith(start) and "<<truncated:" in cut and len(cut) < 2_200
+
+
 def test_stream_options_are_never_added(mock, llm):
     init(mock, max_wait_time=50)
     for _ in create(openai_client(llm), stream=True):

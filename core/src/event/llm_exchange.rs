@@ -69,10 +69,11 @@ pub struct LlmExchange {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Source {
-    /// The bodies as they went over the wire; they become `params` and `returns` too.
+    /// The request and the answer as JSON (the bodies as they went over the wire, or what
+    /// a binding wrote of the call's values); they become `params` and `returns` too.
     Bodies {
         request: Option<Box<[u8]>>,
-        response: Box<[u8]>,
+        response: Option<Box<[u8]>>,
     },
     /// The event's own `params` (the request) and `returns` (the answer): a binding that has
     /// them as values (a stream's assembled answer, an answer its client parsed).
@@ -82,9 +83,15 @@ enum Source {
 impl LlmExchange {
     /// `request`: the body sent, when the client library exposes it.
     pub fn new(api: LlmApi, request: Option<Vec<u8>>, response: Vec<u8>) -> Self {
+        Self::of_call(api, request, Some(response))
+    }
+
+    /// A call's request and answer as JSON, either unknown (a call that failed has no
+    /// answer). Read before any field is cut, so a long request still gives its model.
+    pub fn of_call(api: LlmApi, request: Option<Vec<u8>>, answer: Option<Vec<u8>>) -> Self {
         let source = Source::Bodies {
             request: request.map(Vec::into_boxed_slice),
-            response: response.into_boxed_slice(),
+            response: answer.map(Vec::into_boxed_slice),
         };
         LlmExchange { api, source }
     }
@@ -104,7 +111,8 @@ impl LlmExchange {
     pub fn estimated_size(&self, payloads: usize) -> usize {
         match &self.source {
             Source::Bodies { request, response } => {
-                2 * (response.len() + request.as_ref().map_or(0, |r| r.len()))
+                let len = |body: &Option<Box<[u8]>>| body.as_ref().map_or(0, |b| b.len());
+                2 * (len(response) + len(request))
             }
             Source::Payloads => payloads,
         }
@@ -125,16 +133,21 @@ impl LlmExchange {
             return;
         };
         let request = request.as_deref().and_then(parse_object);
-        let answer = parse_object(&response);
-        self.api.read(request.as_ref(), answer.as_ref(), llm);
+        let answer = response.as_deref().map(|body| (parse_object(body), body));
+        self.api.read(
+            request.as_ref(),
+            answer.as_ref().and_then(|(a, _)| a.as_ref()),
+            llm,
+        );
         if let Some(request) = request {
             fill(&mut event.params, || Some(Json::from(request)));
         }
         let returns = match answer {
-            Some(answer) => Json::from(answer),
-            None => Json::from(Value::String(
-                String::from_utf8_lossy(&response).into_owned(),
-            )),
+            Some((Some(answer), _)) => Json::from(answer),
+            Some((None, body)) => {
+                Json::from(Value::String(String::from_utf8_lossy(body).into_owned()))
+            }
+            None => return,
         };
         fill(&mut event.returns, || Some(returns));
     }

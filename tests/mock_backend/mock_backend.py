@@ -663,6 +663,10 @@ def request_stop(srv: Server) -> None:
 
 def serve(port: int, max_seconds: float, parent_pid: int | None) -> None:
     srv = Server(("127.0.0.1", port), Handler)
+    # Before the port is announced: a client that stops the server as soon as it knows the
+    # port must not meet the default action of SIGTERM.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: request_stop(srv))
     print(f"PORT {srv.server_address[1]}", flush=True)
 
     deadline = time.monotonic() + max_seconds
@@ -684,8 +688,6 @@ def serve(port: int, max_seconds: float, parent_pid: int | None) -> None:
                     break
         request_stop(srv)
 
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: request_stop(srv))
     threading.Thread(target=watchdog, daemon=True).start()
     try:
         srv.serve_forever(poll_interval=0.2)

@@ -102,6 +102,7 @@ struct WireEvent<'a> {
 impl WireEvent<'_> {
     fn into_event(self) -> Event {
         let kind = self.kind_fields();
+        let exchanged = matches!(&kind, EventKind::Llm(l) if l.exchange.is_some());
         let default_type = kind.default_event_type();
         // Built whole: `Event::new` would draw an id and read the clock for nothing.
         let init_timestamp = self.init_timestamp.get().unwrap_or_else(Timestamp::now);
@@ -111,8 +112,9 @@ impl WireEvent<'_> {
                 Some(t) if t != default_type => Some(Cow::Owned(t.into_owned())),
                 _ => None,
             },
-            params: json(self.params),
-            returns: json(self.returns),
+            // An LLM call naming its API hands them to its exchange, which reads them.
+            params: json(self.params).filter(|_| !exchanged),
+            returns: json(self.returns).filter(|_| !exchanged),
             init_timestamp,
             end_timestamp: self.end_timestamp.get(),
             agent_id: uuid(&self.agent_id),
@@ -183,7 +185,9 @@ impl WireEvent<'_> {
         };
         // Read where exchanges are read: on the uploader's thread.
         if let Some(api) = self.api.0.as_deref().and_then(LlmApi::parse) {
-            fields.exchange = Some(Box::new(LlmExchange::from_payloads(api)));
+            let text = |raw: Option<&RawValue>| raw.map(|r| r.get().as_bytes().to_vec());
+            let exchange = LlmExchange::of_call(api, text(self.params), text(self.returns));
+            fields.exchange = Some(Box::new(exchange));
         }
         fields
     }

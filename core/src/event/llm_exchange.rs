@@ -60,24 +60,14 @@ impl LlmApi {
     }
 }
 
-/// A call whose LLM fields are still to be read, by its API's rule, from what it holds.
+/// A call whose LLM fields are still to be read, by its API's rule, from its request and
+/// answer as JSON: the bodies as they went over the wire, or what a binding wrote of the
+/// call's values. They become the event's `params` and `returns` too.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LlmExchange {
     api: LlmApi,
-    source: Source,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Source {
-    /// The request and the answer as JSON (the bodies as they went over the wire, or what
-    /// a binding wrote of the call's values); they become `params` and `returns` too.
-    Bodies {
-        request: Option<Box<[u8]>>,
-        response: Option<Box<[u8]>>,
-    },
-    /// The event's own `params` (the request) and `returns` (the answer): a binding that has
-    /// them as values (a stream's assembled answer, an answer its client parsed).
-    Payloads,
+    request: Option<Box<[u8]>>,
+    response: Option<Box<[u8]>>,
 }
 
 impl LlmExchange {
@@ -89,51 +79,30 @@ impl LlmExchange {
     /// A call's request and answer as JSON, either unknown (a call that failed has no
     /// answer). Read before any field is cut, so a long request still gives its model.
     pub fn of_call(api: LlmApi, request: Option<Vec<u8>>, answer: Option<Vec<u8>>) -> Self {
-        let source = Source::Bodies {
-            request: request.map(Vec::into_boxed_slice),
-            response: answer.map(Vec::into_boxed_slice),
-        };
-        LlmExchange { api, source }
-    }
-
-    /// The fields are read from the event's `params` and `returns`.
-    pub fn from_payloads(api: LlmApi) -> Self {
         LlmExchange {
             api,
-            source: Source::Payloads,
+            request: request.map(Vec::into_boxed_slice),
+            response: answer.map(Vec::into_boxed_slice),
         }
     }
 
-    /// What the fields it becomes add to the event's size, whose payloads (`params` and
-    /// `returns`) take `payloads` bytes: the bodies appear about twice (the response as
-    /// `returns` and in part as the completion; the request as `params` and in part as the
-    /// prompt); payloads once more.
-    pub fn estimated_size(&self, payloads: usize) -> usize {
-        match &self.source {
-            Source::Bodies { request, response } => {
-                let len = |body: &Option<Box<[u8]>>| body.as_ref().map_or(0, |b| b.len());
-                2 * (len(response) + len(request))
-            }
-            Source::Payloads => payloads,
-        }
+    /// What the fields it becomes add to the event's size: the bodies appear about twice
+    /// (the response as `returns` and in part as the completion; the request as `params`
+    /// and in part as the prompt).
+    pub fn estimated_size(&self) -> usize {
+        let len = |body: &Option<Box<[u8]>>| body.as_ref().map_or(0, |b| b.len());
+        2 * (len(&self.response) + len(&self.request))
     }
 
-    /// Fills the event's fields; a field the event already has is kept. From bodies:
-    /// `params` is the request body, `returns` the response body (as a string when it is
-    /// not JSON); the LLM fields as [`LlmApi::read`] finds them.
+    /// Fills the event's fields; a field the event already has is kept. `params`: the
+    /// request; `returns`: the answer (as a string when it is not JSON); the LLM fields as
+    /// [`LlmApi::read`] finds them.
     fn apply(self, event: &mut Event, llm: &mut LlmFields) {
-        let Source::Bodies { request, response } = self.source else {
-            let object =
-                |json: &Option<Json>| json.as_ref().map(Json::to_value).filter(Value::is_object);
-            self.api.read(
-                object(&event.params).as_ref(),
-                object(&event.returns).as_ref(),
-                llm,
-            );
-            return;
-        };
-        let request = request.as_deref().and_then(parse_object);
-        let answer = response.as_deref().map(|body| (parse_object(body), body));
+        let request = self.request.as_deref().and_then(parse_object);
+        let answer = self
+            .response
+            .as_deref()
+            .map(|body| (parse_object(body), body));
         self.api.read(
             request.as_ref(),
             answer.as_ref().and_then(|(a, _)| a.as_ref()),
@@ -329,41 +298,6 @@ mod tests {
             (Some(9), Some(2))
         );
         assert_eq!(fields.model.as_deref(), Some("claude-3"));
-        assert_eq!(
-            (value(&event.params), value(&event.returns)),
-            (request, response)
-        );
-    }
-
-    #[test]
-    fn an_exchange_of_payloads_reads_the_events_own_params_and_returns() {
-        let request: Value = serde_json::from_str(REQUEST).unwrap();
-        let response: Value = serde_json::from_str(RESPONSE).unwrap();
-        let mut event = Event::llm(LlmFields {
-            exchange: Some(Box::new(LlmExchange::from_payloads(LlmApi::OpenAiChat))),
-            ..Default::default()
-        });
-        event.params = Some(Json::from(request.clone()));
-        event.returns = Some(Json::from(response.clone()));
-        let mut without = event.clone();
-        if let EventKind::Llm(l) = &mut without.kind {
-            l.exchange = None;
-        }
-        assert!(
-            event.estimated_size()
-                >= without.estimated_size() + REQUEST.len() + RESPONSE.len() - 64,
-            "the prompt and completion to come are counted"
-        );
-        event.settle_exchange();
-        let fields = llm(&event);
-        assert!(fields.exchange.is_none());
-        assert_eq!(value(&fields.prompt), request["messages"]);
-        assert_eq!(value(&fields.completion), response["choices"][0]["message"]);
-        assert_eq!(fields.model.as_deref(), Some("gpt-4o-2024-08-06"));
-        assert_eq!(
-            (fields.prompt_tokens, fields.completion_tokens),
-            (Some(7), Some(3))
-        );
         assert_eq!(
             (value(&event.params), value(&event.returns)),
             (request, response)

@@ -349,12 +349,12 @@ impl Event {
     pub fn estimated_size(&self) -> usize {
         const FIXED: usize = 220; // id, timestamps, session id, keys and punctuation
         let values = [self.params.as_ref(), self.returns.as_ref()];
-        let payloads = values
-            .into_iter()
-            .flatten()
-            .map(Json::estimated_size)
-            .sum::<usize>();
-        let mut size = FIXED + payloads;
+        let mut size = FIXED
+            + values
+                .into_iter()
+                .flatten()
+                .map(Json::estimated_size)
+                .sum::<usize>();
         let strings =
             |items: &[Option<&str>]| items.iter().flatten().map(|s| s.len() + 16).sum::<usize>();
         size += match &self.kind {
@@ -372,9 +372,7 @@ impl Event {
                         .flatten()
                         .map(Json::estimated_size)
                         .sum::<usize>()
-                    + l.exchange
-                        .as_ref()
-                        .map_or(0, |x| x.estimated_size(payloads))
+                    + l.exchange.as_ref().map_or(0, |x| x.estimated_size())
             }
             EventKind::Error(e) => {
                 120 + strings(&[

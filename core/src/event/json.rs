@@ -43,8 +43,8 @@ pub mod placeholder {
     }
 }
 
-/// A payload: 16 bytes plus one allocation. The `Value` is boxed because it is 72 bytes
-/// inline (an event holds several).
+/// A payload: 24 bytes, plus one allocation unless it is short text. The `Value` is boxed
+/// because it is 72 bytes inline (an event holds several).
 #[derive(Debug, Clone)]
 pub struct Json(Repr);
 
@@ -53,9 +53,71 @@ enum Repr {
     Value(Box<Value>),
     /// JSON text, valid by construction: written by serde_json, or checked by `from_text`.
     Text(Box<str>),
+    /// The same, held inline when short (`"ok"`, `{"a":1,"b":"hello"}`).
+    Short(ShortText),
     /// Text a caller gave as JSON, checked only where it is written (on the uploader's
     /// thread, see [`Json::unchecked`]).
     Unchecked(Box<str>),
+}
+
+/// Valid JSON text of at most [`ShortText::MAX`] bytes, inline: most action payloads are
+/// this short, and each one stored inline spares an allocation on the caller's thread and
+/// a free from the uploader's (a cross-thread free, which costs mimalloc more than the
+/// allocation did).
+#[derive(Clone, Copy)]
+struct ShortText {
+    len: u8,
+    bytes: [u8; ShortText::MAX],
+}
+
+impl ShortText {
+    /// Keeps `Repr` at 24 bytes (its tag and `len` take the other two).
+    const MAX: usize = 22;
+
+    fn new(text: &str) -> Option<ShortText> {
+        let mut bytes = [0; ShortText::MAX];
+        bytes
+            .get_mut(..text.len())?
+            .copy_from_slice(text.as_bytes());
+        Some(ShortText {
+            len: text.len() as u8,
+            bytes,
+        })
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    fn as_str(&self) -> &str {
+        // Built from a `&str` only, so the check always passes.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for ShortText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl Repr {
+    /// Valid JSON text, held inline when short.
+    fn text(text: &str) -> Repr {
+        match ShortText::new(text) {
+            Some(short) => Repr::Short(short),
+            None => Repr::Text(text.into()),
+        }
+    }
+
+    /// The text of a payload known to be one valid JSON value.
+    fn valid_text(&self) -> Option<&str> {
+        match self {
+            Repr::Text(text) => Some(text),
+            Repr::Short(short) => Some(short.as_str()),
+            Repr::Value(_) | Repr::Unchecked(_) => None,
+        }
+    }
 }
 
 impl Json {
@@ -96,9 +158,13 @@ impl Json {
     /// bytes cut, or `None` if it already fit.
     pub fn truncate(&mut self, max_bytes: usize) -> Option<usize> {
         let text: Box<str> = match &self.0 {
-            Repr::Text(text) | Repr::Unchecked(text) if text.len() <= max_bytes => return None,
-            Repr::Text(text) | Repr::Unchecked(text) => text.clone(),
             Repr::Value(v) => serde_json::to_string(&**v).ok()?.into_boxed_str(),
+            Repr::Unchecked(text) if text.len() > max_bytes => text.clone(),
+            Repr::Unchecked(_) => return None,
+            valid => match valid.valid_text() {
+                Some(text) if text.len() > max_bytes => text.into(),
+                _ => return None,
+            },
         };
         if text.len() <= max_bytes {
             return None;
@@ -112,7 +178,10 @@ impl Json {
     /// that it is one valid JSON value.
     pub fn from_text(text: String) -> Result<Json, serde_json::Error> {
         serde_json::from_str::<&RawValue>(&text)?;
-        Ok(Json(Repr::Text(text.into_boxed_str())))
+        Ok(Json(match ShortText::new(&text) {
+            Some(short) => Repr::Short(short),
+            None => Repr::Text(text.into_boxed_str()),
+        }))
     }
 
     /// Wraps text a caller gave as JSON without checking it on the caller's thread (checking
@@ -125,13 +194,14 @@ impl Json {
 
     /// Wraps text that is already known to be one valid JSON value (a decoder just read it).
     pub(crate) fn from_valid_text(text: &str) -> Json {
-        Json(Repr::Text(text.into()))
+        Json(Repr::text(text))
     }
 
     /// Appends the payload's JSON to `out` (verbatim for encoded text).
     pub fn write_to(&self, out: &mut Vec<u8>) {
         match &self.0 {
             Repr::Text(text) => out.extend_from_slice(text.as_bytes()),
+            Repr::Short(short) => out.extend_from_slice(short.as_bytes()),
             Repr::Unchecked(text) if is_one_value(text) => out.extend_from_slice(text.as_bytes()),
             // Writing into a Vec cannot fail.
             Repr::Unchecked(text) => {
@@ -147,7 +217,10 @@ impl Json {
     pub fn to_value(&self) -> Value {
         match &self.0 {
             Repr::Value(v) => (**v).clone(),
-            Repr::Text(text) => serde_json::from_str(text).unwrap_or(Value::Null),
+            valid @ (Repr::Text(_) | Repr::Short(_)) => valid
+                .valid_text()
+                .and_then(|text| serde_json::from_str(text).ok())
+                .unwrap_or(Value::Null),
             Repr::Unchecked(text) => {
                 serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
             }
@@ -159,6 +232,7 @@ impl Json {
         match &self.0 {
             Repr::Value(v) => value_size(v),
             Repr::Text(text) | Repr::Unchecked(text) => text.len(),
+            Repr::Short(short) => usize::from(short.len),
         }
     }
 }
@@ -181,7 +255,7 @@ fn encode_into<T: Serialize + ?Sized>(
     }
     let total = writer.total;
     if total <= max_bytes {
-        return (Json(Repr::Text(text_of(buf))), None);
+        return (Json(text_of(buf)), None);
     }
     let (text, cut) = truncated_text(buf, total, max_bytes);
     (Json(Repr::Text(text)), Some(cut))
@@ -267,10 +341,10 @@ fn decoded_string_start(rest: &str) -> String {
 
 /// serde_json writes UTF-8 only, so the check always passes; it is cheap and keeps this
 /// free of `unsafe`.
-fn text_of(buf: &[u8]) -> Box<str> {
+fn text_of(buf: &[u8]) -> Repr {
     match std::str::from_utf8(buf) {
-        Ok(text) => Box::from(text),
-        Err(_) => String::from_utf8_lossy(buf).into(),
+        Ok(text) => Repr::text(text),
+        Err(_) => Repr::text(&String::from_utf8_lossy(buf)),
     }
 }
 
@@ -305,10 +379,12 @@ impl Serialize for Json {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
             Repr::Value(v) => v.serialize(s),
-            Repr::Text(text) => match serde_json::from_str::<&RawValue>(text) {
-                Ok(raw) => raw.serialize(s),
-                Err(_) => s.serialize_unit(),
-            },
+            valid @ (Repr::Text(_) | Repr::Short(_)) => {
+                match valid.valid_text().map(serde_json::from_str::<&RawValue>) {
+                    Some(Ok(raw)) => raw.serialize(s),
+                    _ => s.serialize_unit(),
+                }
+            }
             Repr::Unchecked(text) => match serde_json::from_str::<&RawValue>(text) {
                 Ok(raw) => raw.serialize(s),
                 Err(_) => s.serialize_str(text),
@@ -391,6 +467,34 @@ mod tests {
             r#"{"a":1,"b":"hello"}"#
         );
         assert_eq!(encoded, value);
+    }
+
+    #[test]
+    fn short_and_long_text_payloads_behave_alike() {
+        assert_eq!(std::mem::size_of::<Option<Json>>(), 24);
+        let short = r#"{"a":1,"b":"hello"}"#;
+        let long = format!(r#"{{"a":1,"b":"{}"}}"#, "é".repeat(40));
+        for text in [short, &long, "\"\"", "\"ok\""] {
+            for payload in [
+                Json::encode(&serde_json::from_str::<Value>(text).unwrap()),
+                Json::from_text(text.to_owned()).unwrap(),
+                Json::from_valid_text(text),
+            ] {
+                assert_eq!(written(&payload), text);
+                assert_eq!(payload.estimated_size(), text.len());
+                assert_eq!(serde_json::to_string(&payload).unwrap(), text);
+                assert_eq!(
+                    payload.to_value(),
+                    serde_json::from_str::<Value>(text).unwrap()
+                );
+                let mut cut = payload.clone();
+                assert_eq!(cut.truncate(text.len()), None, "{text} fits");
+                assert_eq!(cut.truncate(60).is_some(), text.len() > 60, "{text}");
+                assert!(written(&cut).len() <= 60, "{}", written(&cut));
+            }
+        }
+        assert!(matches!(Json::encode(&"ok").0, Repr::Short(_)));
+        assert!(matches!(Json::encode(&long).0, Repr::Text(_)));
     }
 
     #[test]

@@ -18,12 +18,12 @@ use super::{
     SessionRef, Started, Updated,
 };
 use crate::event::Event;
-use crate::event::time::IsoFormatter;
+use crate::export::json_writer::WriterCache;
 
 pub struct FileExporter {
     dir: PathBuf,
     host_env: Option<Value>,
-    times: IsoFormatter,
+    writer_cache: WriterCache,
     files: HashMap<Uuid, BufWriter<File>>,
 }
 
@@ -33,7 +33,7 @@ impl FileExporter {
         FileExporter {
             dir: dir.into(),
             host_env,
-            times: IsoFormatter::default(),
+            writer_cache: WriterCache::default(),
             files: HashMap::new(),
         }
     }
@@ -99,7 +99,7 @@ impl Exporter for FileExporter {
 
     fn encode_event(&self, event: &Event, session_id: &Uuid, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"type\":\"event\",\"event\":");
-        wire::write_event(event, session_id, &self.times, out);
+        wire::write_event(event, session_id, &self.writer_cache, out);
         out.push(b'}');
     }
 

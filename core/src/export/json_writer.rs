@@ -3,23 +3,55 @@
 //! escaped by serde_json, payloads are appended verbatim, timestamps and ids are formatted
 //! without allocating. A `None` field is left out, as agentops 0.3 does.
 
+use std::cell::Cell;
+
 use uuid::Uuid;
 
 use crate::event::json::Json;
 use crate::event::time::{ISO_LEN, IsoFormatter, Timestamp};
 
+/// What an exporter keeps from one event it writes to the next, so that the parts they
+/// share are formatted once: the calendar part of timestamps (per second) and the session
+/// id (per batch, every event of which carries it).
+#[derive(Debug, Default)]
+pub struct WriterCache {
+    times: IsoFormatter,
+    session: Cell<Option<(Uuid, [u8; QUOTED_ID_LEN])>>,
+}
+
+impl WriterCache {
+    fn quoted_session_id(&self, id: &Uuid) -> [u8; QUOTED_ID_LEN] {
+        match self.session.get() {
+            Some((cached, quoted)) if cached == *id => quoted,
+            _ => {
+                let quoted = quoted_id(id);
+                self.session.set(Some((*id, quoted)));
+                quoted
+            }
+        }
+    }
+}
+
+const QUOTED_ID_LEN: usize = 38;
+
+fn quoted_id(id: &Uuid) -> [u8; QUOTED_ID_LEN] {
+    let mut quoted = [b'"'; QUOTED_ID_LEN];
+    id.hyphenated().encode_lower(&mut quoted[1..37]);
+    quoted
+}
+
 pub struct ObjectWriter<'a> {
     out: &'a mut Vec<u8>,
-    times: &'a IsoFormatter,
+    cache: &'a WriterCache,
     empty: bool,
 }
 
 impl<'a> ObjectWriter<'a> {
-    pub fn new(out: &'a mut Vec<u8>, times: &'a IsoFormatter) -> Self {
+    pub fn new(out: &'a mut Vec<u8>, cache: &'a WriterCache) -> Self {
         out.push(b'{');
         ObjectWriter {
             out,
-            times,
+            cache,
             empty: true,
         }
     }
@@ -57,10 +89,15 @@ impl<'a> ObjectWriter<'a> {
     #[inline]
     pub fn id(&mut self, name: &str, value: Option<&Uuid>) -> &mut Self {
         if let Some(id) = value {
-            let mut quoted = [b'"'; 38];
-            id.hyphenated().encode_lower(&mut quoted[1..37]);
-            self.key(name).extend_from_slice(&quoted);
+            self.key(name).extend_from_slice(&quoted_id(id));
         }
+        self
+    }
+
+    /// The id of the session being written, formatted once per run of its events.
+    pub fn session_id(&mut self, name: &str, id: &Uuid) -> &mut Self {
+        let quoted = self.cache.quoted_session_id(id);
+        self.key(name).extend_from_slice(&quoted);
         self
     }
 
@@ -68,7 +105,7 @@ impl<'a> ObjectWriter<'a> {
     pub fn time(&mut self, name: &str, value: Option<Timestamp>) -> &mut Self {
         if let Some(ts) = value {
             let mut text = [0; ISO_LEN];
-            self.times.write(ts, &mut text);
+            self.cache.times.write(ts, &mut text);
             let out = self.key(name);
             out.push(b'"');
             out.extend_from_slice(&text);

@@ -15,7 +15,7 @@ use super::{
     SessionRef, Started, Updated,
 };
 use crate::event::Event;
-use crate::event::time::IsoFormatter;
+use crate::export::json_writer::WriterCache;
 use wire::WireSession;
 
 pub struct AgentOpsV2Exporter {
@@ -24,7 +24,7 @@ pub struct AgentOpsV2Exporter {
     api_key: String,
     parent_key: Option<String>,
     host_env: Option<Value>,
-    times: IsoFormatter,
+    writer_cache: WriterCache,
 }
 
 impl AgentOpsV2Exporter {
@@ -41,7 +41,7 @@ impl AgentOpsV2Exporter {
             api_key,
             parent_key,
             host_env,
-            times: IsoFormatter::default(),
+            writer_cache: WriterCache::default(),
         }
     }
 
@@ -125,7 +125,7 @@ impl Exporter for AgentOpsV2Exporter {
     }
 
     fn encode_event(&self, event: &Event, session_id: &Uuid, out: &mut Vec<u8>) {
-        wire::write_event(event, session_id, &self.times, out);
+        wire::write_event(event, session_id, &self.writer_cache, out);
     }
 
     fn start_session(

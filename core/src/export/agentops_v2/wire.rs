@@ -6,14 +6,13 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::event::time::IsoFormatter;
 use crate::event::{EndState, Event, EventCategory, EventKind};
 use crate::export::SessionRecord;
-use crate::export::json_writer::ObjectWriter;
+use crate::export::json_writer::{ObjectWriter, WriterCache};
 
 /// Appends the v2 JSON of one event, stamped with its session id, to `out`.
-pub fn write_event(e: &Event, session_id: &Uuid, times: &IsoFormatter, out: &mut Vec<u8>) {
-    let mut w = ObjectWriter::new(out, times);
+pub fn write_event(e: &Event, session_id: &Uuid, cache: &WriterCache, out: &mut Vec<u8>) {
+    let mut w = ObjectWriter::new(out, cache);
     w.id("id", Some(&e.id))
         .str("event_type", Some(e.event_type()))
         .json("params", e.params.as_ref())
@@ -21,7 +20,7 @@ pub fn write_event(e: &Event, session_id: &Uuid, times: &IsoFormatter, out: &mut
         .time("init_timestamp", Some(e.init_timestamp))
         .time("end_timestamp", e.end_timestamp)
         .id("agent_id", e.agent_id.as_ref())
-        .id("session_id", Some(session_id));
+        .session_id("session_id", session_id);
     match &e.kind {
         EventKind::Action(a) => {
             w.str("action_type", a.action_type.as_deref())
@@ -141,8 +140,21 @@ mod tests {
 
     fn to_json(event: &Event, session: &Uuid) -> Value {
         let mut out = Vec::new();
-        write_event(event, session, &IsoFormatter::default(), &mut out);
+        write_event(event, session, &WriterCache::default(), &mut out);
         serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn each_event_carries_its_own_session_id_when_sessions_alternate_in_one_writer() {
+        let cache = WriterCache::default();
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let event = Event::action("x");
+        for session in [a, a, b, a, b, b] {
+            let mut out = Vec::new();
+            write_event(&event, &session, &cache, &mut out);
+            let written: Value = serde_json::from_slice(&out).unwrap();
+            assert_eq!(written["session_id"], json!(session.to_string()));
+        }
     }
 
     #[test]

@@ -69,11 +69,11 @@ impl<'py> Payloads<'py> {
 
 impl PyEvent {
     /// The core event with this base's fields and the given kind (whose exchange, if it has
-    /// one, holds the payloads already).
-    fn core(&self, payloads: &Payloads<'_>, kind: EventKind) -> Event {
+    /// one, holds the payloads already). Boxed at once: it then moves as a pointer.
+    fn core(&self, payloads: &Payloads<'_>, kind: EventKind) -> Box<Event> {
         let default = kind.default_event_type();
         let exchanged = matches!(&kind, EventKind::Llm(l) if l.exchange.is_some());
-        let mut event = Event::identified(kind, self.id, self.init);
+        let mut event = Box::new(Event::identified(kind, self.id, self.init));
         event.event_type = self.type_override(payloads.py, default);
         if !exchanged {
             event.params = payloads.json(self.params.as_ref());
@@ -129,7 +129,7 @@ fn exchange_of(payloads: &Payloads<'_>, base: &PyEvent, api: LlmApi) -> LlmExcha
 }
 
 /// Builds the core event from a Python event object. `None` if it is not an agentops event.
-fn build(payloads: &Payloads<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
+fn build(payloads: &Payloads<'_>, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Box<Event>> {
     let py = payloads.py;
     let mut event = match kind {
         Kind::Action => {
@@ -240,10 +240,10 @@ fn record_unguarded(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>) {
     };
     let result = match trigger {
         Some(trigger) => match prepare(py, session, trigger.bind(py), trigger_kind(py, &trigger)) {
-            Some(trigger) => session.record_error(core, Some(trigger)),
-            None => session.record(core),
+            Some(trigger) => session.record_error(*core, Some(*trigger)),
+            None => session.record_boxed(core),
         },
-        None => session.record(core),
+        None => session.record_boxed(core),
     };
     if let Err(err) = result {
         session.log_refused_record(&err);
@@ -277,7 +277,12 @@ fn trigger_kind(py: Python<'_>, trigger: &Py<PyAny>) -> Kind {
 }
 
 /// The core event of `obj`, with the end time stamped by the core and shown on `obj`.
-fn prepare(py: Python<'_>, session: &Session, obj: &Bound<'_, PyAny>, kind: Kind) -> Option<Event> {
+fn prepare(
+    py: Python<'_>,
+    session: &Session,
+    obj: &Bound<'_, PyAny>,
+    kind: Kind,
+) -> Option<Box<Event>> {
     let Some(mut event) = build(&Payloads::new(py, session), obj, kind) else {
         log::debug!("an event could not be read (it is being modified elsewhere); not recorded");
         return None;

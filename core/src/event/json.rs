@@ -102,9 +102,9 @@ impl std::fmt::Debug for ShortText {
 }
 
 impl Repr {
-    /// Valid JSON text, held inline when short.
-    fn text(text: &str) -> Repr {
-        match ShortText::new(text) {
+    /// Valid JSON text, held inline when short (a long `String` keeps its allocation).
+    fn text(text: impl AsRef<str> + Into<Box<str>>) -> Repr {
+        match ShortText::new(text.as_ref()) {
             Some(short) => Repr::Short(short),
             None => Repr::Text(text.into()),
         }
@@ -158,13 +158,11 @@ impl Json {
     /// bytes cut, or `None` if it already fit.
     pub fn truncate(&mut self, max_bytes: usize) -> Option<usize> {
         let text: Box<str> = match &self.0 {
+            Repr::Text(text) | Repr::Unchecked(text) if text.len() <= max_bytes => return None,
+            Repr::Text(text) | Repr::Unchecked(text) => text.clone(),
+            Repr::Short(short) if short.as_bytes().len() <= max_bytes => return None,
+            Repr::Short(short) => short.as_str().into(),
             Repr::Value(v) => serde_json::to_string(&**v).ok()?.into_boxed_str(),
-            Repr::Unchecked(text) if text.len() > max_bytes => text.clone(),
-            Repr::Unchecked(_) => return None,
-            valid => match valid.valid_text() {
-                Some(text) if text.len() > max_bytes => text.into(),
-                _ => return None,
-            },
         };
         if text.len() <= max_bytes {
             return None;
@@ -178,10 +176,7 @@ impl Json {
     /// that it is one valid JSON value.
     pub fn from_text(text: String) -> Result<Json, serde_json::Error> {
         serde_json::from_str::<&RawValue>(&text)?;
-        Ok(Json(match ShortText::new(&text) {
-            Some(short) => Repr::Short(short),
-            None => Repr::Text(text.into_boxed_str()),
-        }))
+        Ok(Json(Repr::text(text)))
     }
 
     /// Wraps text a caller gave as JSON without checking it on the caller's thread (checking
@@ -217,13 +212,13 @@ impl Json {
     pub fn to_value(&self) -> Value {
         match &self.0 {
             Repr::Value(v) => (**v).clone(),
-            valid @ (Repr::Text(_) | Repr::Short(_)) => valid
-                .valid_text()
-                .and_then(|text| serde_json::from_str(text).ok())
-                .unwrap_or(Value::Null),
             Repr::Unchecked(text) => {
                 serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string()))
             }
+            valid => valid
+                .valid_text()
+                .and_then(|text| serde_json::from_str(text).ok())
+                .unwrap_or(Value::Null),
         }
     }
 
@@ -344,7 +339,7 @@ fn decoded_string_start(rest: &str) -> String {
 fn text_of(buf: &[u8]) -> Repr {
     match std::str::from_utf8(buf) {
         Ok(text) => Repr::text(text),
-        Err(_) => Repr::text(&String::from_utf8_lossy(buf)),
+        Err(_) => Repr::text(String::from_utf8_lossy(buf).into_owned()),
     }
 }
 
@@ -379,15 +374,13 @@ impl Serialize for Json {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match &self.0 {
             Repr::Value(v) => v.serialize(s),
-            valid @ (Repr::Text(_) | Repr::Short(_)) => {
-                match valid.valid_text().map(serde_json::from_str::<&RawValue>) {
-                    Some(Ok(raw)) => raw.serialize(s),
-                    _ => s.serialize_unit(),
-                }
-            }
             Repr::Unchecked(text) => match serde_json::from_str::<&RawValue>(text) {
                 Ok(raw) => raw.serialize(s),
                 Err(_) => s.serialize_str(text),
+            },
+            valid => match valid.valid_text().map(serde_json::from_str::<&RawValue>) {
+                Some(Ok(raw)) => raw.serialize(s),
+                _ => s.serialize_unit(),
             },
         }
     }

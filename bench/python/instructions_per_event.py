@@ -3,8 +3,8 @@
 depend on how busy the shared box is (the steady-load CPU benchmark's does), for A/B checks
 of a change to the record path.
 
-It records the workload of `bench_agentops_rs.py` (`record(ActionEvent(...))`, delivered live
-to the loopback sink) N and 3N times under `valgrind --tool=callgrind --separate-threads=yes`,
+It records the workload of `bench_agentops_rs.py`'s adapter (`record(ActionEvent(...))`, delivered
+live to the loopback sink) N and 3N times under `valgrind --tool=callgrind --separate-threads=yes`,
 and prints the difference per thread divided by 2N, so start-up, imports and shutdown cancel
 out. Needs valgrind; takes about a minute.
 
@@ -20,44 +20,38 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HARNESS = os.path.join(HERE, "..", "harness")
 
 
 def record_events(n):
-    """The measured program: N events in ticks of 10, as the steady-load benchmark paces them."""
+    """The measured program: the adapter's workload N times, in ticks of 10 as the steady-load
+    benchmark paces it."""
     sys.path.insert(0, HARNESS)
+    sys.path.insert(0, HERE)
     import benchlib
+    from bench_agentops_rs import AgentOpsRs
 
+    class Args:
+        def __getattr__(self, name):
+            return None
+
+    adapter = AgentOpsRs()
     benchlib.install_loopback_guard()
     sink = benchlib.start_sink(max_seconds=600)
-    os.environ["AGENTOPS_LOGGING_LEVEL"] = "WARNING"
-    import agentops
-    from agentops import ActionEvent
-
-    agentops.init(
-        api_key=str(uuid.uuid4()),
-        endpoint=sink.url,
-        instrument_llm_calls=False,
-        auto_start_session=True,
-    )
-    record = agentops.record
-
-    def one():
-        record(ActionEvent(action_type="x", params={"a": 1, "b": "hello"}, returns="ok"))
-
+    adapter.setup(sink.url, "default", n + 2000, Args())
+    record = adapter.record_fn()
     for _ in range(2000):  # warm-up, the same in both runs
-        one()
-    agentops.Client().flush(30)
+        record()
+    adapter.flush()
     for tick in range(n // 10):
         for _ in range(10):
-            one()
+            record()
         if tick % 50 == 0:
             time.sleep(0.0005)  # lets the uploader take its batches as it would under load
-    agentops.Client().flush(30)
-    agentops.end_session("Success")
+    adapter.flush()
+    adapter.shutdown()
     sink.stop()
 
 

@@ -2,7 +2,8 @@
 //! original docs), `ActionEvent`, `LLMEvent`, `ToolEvent`, `ErrorEvent`.
 //!
 //! Construction is cheap (an id from the core's RNG, a clock read, stored object
-//! references); attributes hold the caller's original Python objects and are settable.
+//! references, and no keyword dict: `class_call.rs`); attributes hold the caller's original
+//! Python objects and are settable.
 //! Conversion to the core's `Event` (and to JSON values) happens at record time.
 
 use std::borrow::Cow;
@@ -16,6 +17,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyString, PyTuple};
 use uuid::Uuid;
 
+use crate::class_call::{self, Args, Direct, DirectCall};
 use crate::util::{display, iso, str_of, timestamp_from, type_name, uuid_from, uuid_obj};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -683,12 +685,45 @@ impl PyErrorEvent {
     }
 }
 
+// ---- calling the classes without a keyword dict (`class_call.rs`) -----------------------
+
+macro_rules! direct_call {
+    ($class:ty, $($i:literal),*) => {
+        impl DirectCall for $class {
+            fn direct() -> &'static PyOnceLock<Direct> {
+                static DIRECT: PyOnceLock<Direct> = PyOnceLock::new();
+                &DIRECT
+            }
+
+            fn construct(args: &Args<'_, '_>) -> PyResult<PyClassInitializer<Self>> {
+                Ok(<$class>::new(args.py(), $(args.get($i)),*).into())
+            }
+        }
+    };
+}
+
+direct_call!(PyEvent, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+direct_call!(PyActionEvent, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+direct_call!(PyLlmEvent, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+direct_call!(PyToolEvent, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+direct_call!(PyErrorEvent, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyEvent>()?;
     m.add_class::<PyActionEvent>()?;
     m.add_class::<PyLlmEvent>()?;
     m.add_class::<PyToolEvent>()?;
     m.add_class::<PyErrorEvent>()?;
+    let py = m.py();
+    let direct = [
+        class_call::install::<PyEvent>(py)?,
+        class_call::install::<PyActionEvent>(py)?,
+        class_call::install::<PyLlmEvent>(py)?,
+        class_call::install::<PyToolEvent>(py)?,
+        class_call::install::<PyErrorEvent>(py)?,
+    ];
+    // For the tests: whether each class is called directly on this interpreter.
+    m.setattr("_DIRECT_CALL", direct.iter().all(|d| *d))?;
     m.add_function(wrap_pyfunction!(set_agent_context, m)?)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! convert back. The pure-Python package (`bindings-python/python/agentops/`) builds the agentops 0.3 API
 //! (module functions, decorators, exit hooks) on top of these classes.
 
+mod class_call;
 mod client;
 mod convert;
 mod current;

@@ -1,8 +1,9 @@
 //! Python values → JSON, at record time, on the caller's thread.
 //!
-//! `PyJson` implements `serde::Serialize` over a live Python object, so a payload is
-//! encoded straight to compact JSON text without an intermediate `serde_json::Value`: a
-//! fast path for dict/list/tuple/str/int/float/bool/None, `fallback.rs` for the rest.
+//! A payload is written straight to compact JSON text (the core's `PayloadWriter`, which
+//! keeps at most the field bound), without an intermediate `serde_json::Value` and without
+//! serde's per-value dispatch: dict/list/tuple/str/int/float/bool/None at once,
+//! `fallback.rs` for the rest.
 //!
 //! Any value converts in bounded time and memory, and never raises or panics:
 //! - a container met again inside itself (a cycle, e.g. `l.append(l)`) becomes
@@ -22,12 +23,12 @@ mod fallback;
 mod numbers;
 
 use std::cell::Cell;
+use std::convert::Infallible;
 
 use agentops_core::Json;
-use agentops_core::event::json::placeholder;
+use agentops_core::event::json::{PayloadWriter, placeholder};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::util::{display, str_of, type_name};
 use dict::{CHANGED_KEY, DictItems};
@@ -92,31 +93,116 @@ impl Conversion {
     /// Converts `obj` to a payload of at most `max_bytes` of JSON. Returns the bytes cut, if
     /// it had to be cut.
     pub fn to_json(&self, obj: &Bound<'_, PyAny>, max_bytes: usize) -> (Json, Option<usize>) {
-        Json::encode_bounded(
-            &PyJson {
-                obj,
-                conversion: self,
-            },
-            max_bytes,
-        )
+        Json::write_bounded(max_bytes, |out| {
+            self.write(obj, out);
+            Ok::<(), Infallible>(())
+        })
     }
 
     /// JSON text of any Python value (never fails; unbounded output, bounded work).
     pub fn to_json_text(&self, obj: &Bound<'_, PyAny>) -> String {
-        serde_json::to_string(&PyJson {
-            obj,
-            conversion: self,
-        })
-        .unwrap_or_else(|e| {
-            serde_json::Value::String(placeholder::serialization_error(e)).to_string()
-        })
+        let mut text = Vec::new();
+        self.write(obj, &mut PayloadWriter::new(&mut text, usize::MAX));
+        // The writer writes UTF-8 only: the lossy branch is never taken.
+        String::from_utf8(text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
-}
 
-/// A Python object seen as JSON, within one conversion.
-pub struct PyJson<'a, 'py> {
-    obj: &'a Bound<'py, PyAny>,
-    conversion: &'a Conversion,
+    /// Writes `obj` as JSON: the JSON types at once, containers item by item, anything else
+    /// by its fallback.
+    fn write(&self, obj: &Bound<'_, PyAny>, out: &mut PayloadWriter<'_>) {
+        if !self.visit() {
+            return out.string(placeholder::TOO_MANY_VALUES);
+        }
+        let container = match shape(obj) {
+            Shape::Null => return out.raw(b"null"),
+            Shape::Str(v) => return out.string(&str_of(v)),
+            Shape::Bool(b) => return out.raw(if b { b"true" } else { b"false" }),
+            Shape::Int(i) => return numbers::write_int(i, out),
+            Shape::Float(f) => return numbers::write_float(f, out),
+            container => container,
+        };
+        if self.depth() >= MAX_DEPTH {
+            return out.string(placeholder::NESTED_TOO_DEEPLY);
+        }
+        if !self.enter(obj) {
+            return out.string(&placeholder::circular(&type_name(obj)));
+        }
+        match container {
+            Shape::Dict(d) => self.write_dict(d, out),
+            Shape::List(l) => self.write_items(l.iter(), out),
+            Shape::Tuple(t) => self.write_items(t.iter(), out),
+            _ => self.write_fallback(obj, out),
+        }
+        self.leave();
+    }
+
+    fn write_dict(&self, d: &Bound<'_, PyDict>, out: &mut PayloadWriter<'_>) {
+        out.byte(b'{');
+        let mut items = DictItems::new(d);
+        let mut first = true;
+        for (k, v) in items.by_ref() {
+            self.write_entry(&mut first, &key_text(&k), &v, out);
+        }
+        if items.changed {
+            if !first {
+                out.byte(b',');
+            }
+            out.string(CHANGED_KEY);
+            out.raw(b":true");
+        }
+        out.byte(b'}');
+    }
+
+    fn write_entry(
+        &self,
+        first: &mut bool,
+        key: &str,
+        value: &Bound<'_, PyAny>,
+        out: &mut PayloadWriter<'_>,
+    ) {
+        if !std::mem::take(first) {
+            out.byte(b',');
+        }
+        out.string(key);
+        out.byte(b':');
+        self.write(value, out);
+    }
+
+    fn write_items<'py>(
+        &self,
+        items: impl Iterator<Item = Bound<'py, PyAny>>,
+        out: &mut PayloadWriter<'_>,
+    ) {
+        out.byte(b'[');
+        for (i, v) in items.enumerate() {
+            if i > 0 {
+                out.byte(b',');
+            }
+            self.write(&v, out);
+        }
+        out.byte(b']');
+    }
+
+    fn write_fallback(&self, obj: &Bound<'_, PyAny>, out: &mut PayloadWriter<'_>) {
+        match fallback(obj) {
+            Ok(Fallback::Object(o)) => self.write(&o, out),
+            Ok(Fallback::Decimal) => numbers::write_decimal(obj, out),
+            Ok(Fallback::Text(t)) => out.string(&t),
+            // Writing into memory cannot fail.
+            Ok(Fallback::Value(v)) => drop(serde_json::to_writer(out, &v)),
+            Ok(Fallback::Items(items)) => self.write_items(items.into_iter(), out),
+            Ok(Fallback::Fields(fields)) => {
+                out.byte(b'{');
+                let mut first = true;
+                for (k, v) in &fields {
+                    self.write_entry(&mut first, k, v, out);
+                }
+                out.byte(b'}');
+            }
+            Err(err) => out.string(&placeholder::serialization_error(err)),
+        }
+    }
 }
 
 /// A dict key as text: borrowed for `str` keys (the common case), `str(key)` otherwise.
@@ -127,8 +213,8 @@ fn key_text<'a>(k: &'a Bound<'_, PyAny>) -> std::borrow::Cow<'a, str> {
     }
 }
 
-/// What a value is, for serialising: exact built-in types are recognised by a pointer
-/// compare each (the common case); subclasses by the slower checks after them.
+/// What a value is, for writing: exact built-in types are recognised by a pointer compare
+/// each (the common case); subclasses by the slower checks after them.
 enum Shape<'a, 'py> {
     Null,
     Str(&'a Bound<'py, PyString>),
@@ -170,103 +256,5 @@ fn shape<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> Shape<'a, 'py> {
         Shape::Tuple(v)
     } else {
         Shape::Other
-    }
-}
-
-impl Serialize for PyJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let conversion = self.conversion;
-        if !conversion.visit() {
-            return s.serialize_str(placeholder::TOO_MANY_VALUES);
-        }
-        let container = match shape(self.obj) {
-            Shape::Null => return s.serialize_unit(),
-            Shape::Str(v) => return s.serialize_str(&str_of(v)),
-            Shape::Bool(b) => return s.serialize_bool(b),
-            Shape::Int(i) => return numbers::serialize_int(i, s),
-            Shape::Float(f) => return numbers::serialize_float(f, s),
-            container => container,
-        };
-        if conversion.depth() >= MAX_DEPTH {
-            return s.serialize_str(placeholder::NESTED_TOO_DEEPLY);
-        }
-        if !conversion.enter(self.obj) {
-            return s.serialize_str(&placeholder::circular(&type_name(self.obj)));
-        }
-        let result = self.serialize_container(container, s);
-        conversion.leave();
-        result
-    }
-}
-
-impl<'py> PyJson<'_, 'py> {
-    fn child<'b>(&'b self, obj: &'b Bound<'py, PyAny>) -> PyJson<'b, 'py> {
-        PyJson {
-            obj,
-            conversion: self.conversion,
-        }
-    }
-
-    fn serialize_container<S: Serializer>(
-        &self,
-        container: Shape<'_, 'py>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match container {
-            Shape::Dict(d) => self.serialize_dict(d, s),
-            Shape::List(l) => self.serialize_items(l.iter(), l.len(), s),
-            Shape::Tuple(t) => self.serialize_items(t.iter(), t.len(), s),
-            _ => self.serialize_fallback(s),
-        }
-    }
-
-    fn serialize_dict<S: Serializer>(
-        &self,
-        d: &Bound<'py, PyDict>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(d.len()))?;
-        let mut items = DictItems::new(d);
-        for (k, v) in items.by_ref() {
-            map.serialize_entry(&*key_text(&k), &self.child(&v))?;
-        }
-        if items.changed {
-            map.serialize_entry(CHANGED_KEY, &true)?;
-        }
-        map.end()
-    }
-
-    fn serialize_items<S: Serializer>(
-        &self,
-        items: impl Iterator<Item = Bound<'py, PyAny>>,
-        len: usize,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(len))?;
-        for v in items {
-            seq.serialize_element(&self.child(&v))?;
-        }
-        seq.end()
-    }
-
-    fn serialize_fallback<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match fallback(self.obj) {
-            Ok(Fallback::Object(o)) => self.child(&o).serialize(s),
-            Ok(Fallback::Decimal) => numbers::serialize_decimal(self.obj, s),
-            Ok(Fallback::Text(t)) => s.serialize_str(&t),
-            Ok(Fallback::Value(v)) => v.serialize(s),
-            Ok(Fallback::Items(items)) => {
-                let len = items.len();
-                self.serialize_items(items.into_iter(), len, s)
-            }
-            Ok(Fallback::Fields(fields)) => {
-                let mut map = s.serialize_map(Some(fields.len()))?;
-                for (k, v) in &fields {
-                    map.serialize_entry(k, &self.child(v))?;
-                }
-                map.end()
-            }
-            Err(err) => s.serialize_str(&placeholder::serialization_error(err)),
-        }
     }
 }

@@ -8,49 +8,49 @@
 //! - a `Decimal` a float cannot hold exactly (`NaN`, `Infinity`, `1E+400`, 21 digits...): its
 //!   `str()`, as a string; other decimals are numbers.
 
+use agentops_core::event::json::PayloadWriter;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyInt, PyType};
-use serde::Serializer;
 
 use crate::util::display;
 
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
-pub fn serialize_int<S: Serializer>(i: &Bound<'_, PyInt>, s: S) -> Result<S::Ok, S::Error> {
+pub fn write_int(i: &Bound<'_, PyInt>, out: &mut PayloadWriter<'_>) {
     if let Ok(v) = i.extract::<i64>() {
-        return s.serialize_i64(v);
+        return out.i64(v);
     }
     if let Ok(v) = i.extract::<u64>() {
-        return s.serialize_u64(v);
+        return out.u64(v);
     }
     if let Ok(v) = i.extract::<i128>() {
-        return s.serialize_i128(v);
+        return out.i128(v);
     }
     if let Ok(v) = i.extract::<u128>() {
-        return s.serialize_u128(v);
+        return out.u128(v);
     }
     match i.str() {
-        Ok(digits) => s.serialize_str(&display(digits.as_any())),
+        Ok(digits) => out.string(&display(digits.as_any())),
         Err(_) => {
             let bits = i
                 .call_method0("bit_length")
                 .map(|b| display(&b))
                 .unwrap_or_default();
-            s.serialize_str(&format!("<<integer of {bits} bits>>"))
+            out.string(&format!("<<integer of {bits} bits>>"))
         }
     }
 }
 
-pub fn serialize_float<S: Serializer>(f: f64, s: S) -> Result<S::Ok, S::Error> {
+pub fn write_float(f: f64, out: &mut PayloadWriter<'_>) {
     if f.is_finite() {
-        s.serialize_f64(f)
+        out.f64(f)
     } else if f.is_nan() {
-        s.serialize_str("nan")
+        out.string("nan")
     } else if f > 0.0 {
-        s.serialize_str("inf")
+        out.string("inf")
     } else {
-        s.serialize_str("-inf")
+        out.string("-inf")
     }
 }
 
@@ -59,10 +59,10 @@ pub fn is_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 }
 
 /// A `Decimal`: the float, when the float is exactly that decimal; its text otherwise.
-pub fn serialize_decimal<S: Serializer>(d: &Bound<'_, PyAny>, s: S) -> Result<S::Ok, S::Error> {
+pub fn write_decimal(d: &Bound<'_, PyAny>, out: &mut PayloadWriter<'_>) {
     match exact_float(d) {
-        Some(f) => s.serialize_f64(f),
-        None => s.serialize_str(&display(d)),
+        Some(f) => out.f64(f),
+        None => out.string(&display(d)),
     }
 }
 

@@ -7,9 +7,13 @@
 //! compact allocation, so bindings and hot Rust callers use [`Json::encode`]. Ids and
 //! timestamps — half of an event's encoding cost — are still formatted on the worker.
 
+mod payload_writer;
+
 use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
+
+pub use payload_writer::PayloadWriter;
 
 /// The strings that stand in for values JSON cannot carry, the same in every language.
 pub mod placeholder {
@@ -135,22 +139,37 @@ impl Json {
         value: &T,
         max_bytes: usize,
     ) -> (Json, Option<usize>) {
+        Self::write_bounded(max_bytes, |out| serde_json::to_writer(out, value))
+    }
+
+    /// As [`Json::encode_bounded`], for a binding that writes its values' JSON itself:
+    /// `write` writes exactly one JSON value. If it fails, the payload is a placeholder
+    /// string saying why.
+    pub fn write_bounded<E: std::fmt::Display>(
+        max_bytes: usize,
+        write: impl FnOnce(&mut PayloadWriter<'_>) -> Result<(), E>,
+    ) -> (Json, Option<usize>) {
         thread_local! {
             static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        // Serialise into a reused buffer, then copy into one exact-size allocation:
-        // `to_string` starts every value at 128 bytes and grows it, which costs
-        // reallocations and fragments the heap under a burst.
+        let mut write = Some(write);
+        // Write into a reused buffer, then copy into one exact-size allocation: a new
+        // buffer would start small and grow, which costs reallocations and fragments the
+        // heap under a burst.
         let encoded = SCRATCH.with(|scratch| {
             let mut buf = scratch.try_borrow_mut().ok()?;
-            let encoded = encode_into(&mut buf, value, max_bytes);
+            let encoded = write_into(&mut buf, max_bytes, write.take()?);
             if buf.capacity() > 64 * 1024 {
                 *buf = Vec::new(); // do not keep a large payload's buffer alive
             }
             Some(encoded)
         });
-        // `None`: re-entered from inside a Serialize impl; encode into a fresh buffer.
-        encoded.unwrap_or_else(|| encode_into(&mut Vec::new(), value, max_bytes))
+        // `None`: re-entered from inside `write`; write into a fresh buffer.
+        match (encoded, write) {
+            (Some(encoded), _) => encoded,
+            (None, Some(write)) => write_into(&mut Vec::new(), max_bytes, write),
+            (None, None) => (Json::from(Value::Null), None),
+        }
     }
 
     /// Cuts the payload to about `max_bytes` of JSON: it becomes a string of its first bytes
@@ -232,59 +251,24 @@ impl Json {
     }
 }
 
-/// [`Json::encode_bounded`] with `buf` as the scratch buffer.
-fn encode_into<T: Serialize + ?Sized>(
+/// [`Json::write_bounded`] with `buf` as the scratch buffer.
+fn write_into<E: std::fmt::Display>(
     buf: &mut Vec<u8>,
-    value: &T,
     max_bytes: usize,
+    write: impl FnOnce(&mut PayloadWriter<'_>) -> Result<(), E>,
 ) -> (Json, Option<usize>) {
     buf.clear();
-    let mut writer = BoundedWriter {
-        kept: buf,
-        limit: max_bytes,
-        total: 0,
-    };
-    if let Err(err) = serde_json::to_writer(&mut writer, value) {
+    let mut writer = PayloadWriter::new(buf, max_bytes);
+    if let Err(err) = write(&mut writer) {
         let text = placeholder::serialization_error(err);
         return (Json::from(Value::String(text)), None);
     }
-    let total = writer.total;
+    let total = writer.total();
     if total <= max_bytes {
         return (Json(text_of(buf)), None);
     }
     let (text, cut) = truncated_text(buf, total, max_bytes);
     (Json(Repr::Text(text)), Some(cut))
-}
-
-/// Keeps the first `limit` bytes written and counts them all.
-struct BoundedWriter<'a> {
-    kept: &'a mut Vec<u8>,
-    limit: usize,
-    total: usize,
-}
-
-impl std::io::Write for BoundedWriter<'_> {
-    #[inline]
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.total += data.len();
-        if self.kept.len() + data.len() <= self.limit {
-            // The common case, kept whole: inlined, serde_json's one-byte writes stay stores.
-            self.kept.extend_from_slice(data);
-        } else {
-            let room = self.limit.saturating_sub(self.kept.len());
-            self.kept.extend_from_slice(&data[..room]);
-        }
-        Ok(data.len())
-    }
-
-    #[inline]
-    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
-        self.write(data).map(drop)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// The longest prefix of `bytes`, at most `max` long, that is whole UTF-8 characters.
@@ -488,33 +472,6 @@ mod tests {
         }
         assert!(matches!(Json::encode(&"ok").0, Repr::Short(_)));
         assert!(matches!(Json::encode(&long).0, Repr::Text(_)));
-    }
-
-    #[test]
-    fn the_bounded_writer_keeps_the_first_bytes_up_to_its_limit_and_counts_all() {
-        use std::io::Write;
-        let mut kept = Vec::new();
-        let mut w = BoundedWriter {
-            kept: &mut kept,
-            limit: 5,
-            total: 0,
-        };
-        w.write_all(b"ab").unwrap(); // under the limit
-        w.write_all(b"cde").unwrap(); // reaches it exactly
-        w.write_all(b"f").unwrap(); // past it
-        let total = w.total;
-        assert_eq!((kept.as_slice(), total), (&b"abcde"[..], 6));
-
-        let mut kept = Vec::new();
-        let mut w = BoundedWriter {
-            kept: &mut kept,
-            limit: 3,
-            total: 0,
-        };
-        w.write_all(b"ab").unwrap();
-        w.write_all(b"cdef").unwrap(); // straddles it
-        let total = w.total;
-        assert_eq!((kept.as_slice(), total), (&b"abc"[..], 6));
     }
 
     #[test]

@@ -152,24 +152,20 @@ impl Json {
         thread_local! {
             static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let mut write = Some(write);
         // Write into a reused buffer, then copy into one exact-size allocation: a new
         // buffer would start small and grow, which costs reallocations and fragments the
         // heap under a burst.
-        let encoded = SCRATCH.with(|scratch| {
-            let mut buf = scratch.try_borrow_mut().ok()?;
-            let encoded = write_into(&mut buf, max_bytes, write.take()?);
-            if buf.capacity() > 64 * 1024 {
-                *buf = Vec::new(); // do not keep a large payload's buffer alive
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut buf) => {
+                let encoded = write_into(&mut buf, max_bytes, write);
+                if buf.capacity() > 64 * 1024 {
+                    *buf = Vec::new(); // do not keep a large payload's buffer alive
+                }
+                encoded
             }
-            Some(encoded)
-        });
-        // `None`: re-entered from inside `write`; write into a fresh buffer.
-        match (encoded, write) {
-            (Some(encoded), _) => encoded,
-            (None, Some(write)) => write_into(&mut Vec::new(), max_bytes, write),
-            (None, None) => (Json::from(Value::Null), None),
-        }
+            // Re-entered from inside `write`: write into a fresh buffer.
+            Err(_) => write_into(&mut Vec::new(), max_bytes, write),
+        })
     }
 
     /// Cuts the payload to about `max_bytes` of JSON: it becomes a string of its first bytes

@@ -44,16 +44,19 @@ pub trait DirectCall: PyClass + PyTypeInfo {
     fn construct(args: &Args<'_, '_>) -> PyResult<PyClassInitializer<Self>>;
 }
 
-/// Gives `T` its direct call, if this interpreter's type layout is the known one. Returns
-/// whether it did.
-pub fn install<T: DirectCall>(py: Python<'_>) -> PyResult<bool> {
+/// Gives `T` its direct call, if this interpreter's type layout is the known one and the
+/// class's text signature can be read. Returns whether it did; never fails (without it, the
+/// class is called as before).
+pub fn install<T: DirectCall>(py: Python<'_>) -> bool {
     let class = T::type_object(py);
-    let text = class.getattr("__text_signature__")?;
-    let Some(signature) = Signature::parse(py, &text.extract::<String>()?) else {
-        return Ok(false);
+    let text = class
+        .getattr("__text_signature__")
+        .and_then(|t| t.extract::<String>());
+    let Some(signature) = text.ok().and_then(|t| Signature::parse(py, &t)) else {
+        return false;
     };
     if !layout_is_known(&class) {
-        return Ok(false);
+        return false;
     }
     let direct = Direct {
         signature,
@@ -68,7 +71,7 @@ pub fn install<T: DirectCall>(py: Python<'_>) -> PyResult<bool> {
         slot.cast::<Option<ffi::vectorcallfunc>>()
             .write(Some(call::<T>));
     }
-    Ok(true)
+    true
 }
 
 /// Whether `class` is laid out as in CPython 3.10–3.14 on 64 bits: the interpreter's

@@ -716,11 +716,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyErrorEvent>()?;
     let py = m.py();
     let direct = [
-        class_call::install::<PyEvent>(py)?,
-        class_call::install::<PyActionEvent>(py)?,
-        class_call::install::<PyLlmEvent>(py)?,
-        class_call::install::<PyToolEvent>(py)?,
-        class_call::install::<PyErrorEvent>(py)?,
+        class_call::install::<PyEvent>(py),
+        class_call::install::<PyActionEvent>(py),
+        class_call::install::<PyLlmEvent>(py),
+        class_call::install::<PyToolEvent>(py),
+        class_call::install::<PyErrorEvent>(py),
     ];
     // For the tests: whether each class is called directly on this interpreter.
     m.setattr("_DIRECT_CALL", direct.iter().all(|d| *d))?;

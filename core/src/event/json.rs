@@ -1,10 +1,11 @@
 //! Event payloads (`params`, `returns`, prompts, logs): either a `serde_json::Value`, or
-//! JSON text already encoded from any `Serialize` value.
+//! JSON text already encoded (from any `Serialize` value, or by a binding's own writer).
 //!
 //! Buffered events wait in memory while the single uploader thread catches up, and a
 //! `Value` map costs several small allocations (a 2-key object is ~400 bytes). Encoding a
 //! `Serialize` value straight to text is cheaper than building that `Value` and leaves one
-//! compact allocation, so bindings and hot Rust callers use [`Json::encode`]. Ids and
+//! compact allocation, so hot Rust callers use [`Json::encode`], and a binding writes its
+//! own language's values into a [`PayloadWriter`] ([`Json::write_bounded`]). Ids and
 //! timestamps — half of an event's encoding cost — are still formatted on the worker.
 
 mod payload_writer;

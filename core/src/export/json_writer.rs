@@ -36,7 +36,8 @@ const QUOTED_ID_LEN: usize = 38;
 
 fn quoted_id(id: &Uuid) -> [u8; QUOTED_ID_LEN] {
     let mut quoted = [b'"'; QUOTED_ID_LEN];
-    id.hyphenated().encode_lower(&mut quoted[1..37]);
+    id.hyphenated()
+        .encode_lower(&mut quoted[1..QUOTED_ID_LEN - 1]);
     quoted
 }
 

@@ -31,7 +31,7 @@ use pyo3::{PyClass, PyTypeInfo};
 const MAX_PARAMS: usize = 16;
 
 /// Byte offsets in CPython 3.10–3.14's `PyTypeObject` (64-bit, default build).
-const OFFSET_OF_TP_VECTORCALL_OFFSET: usize = 56;
+pub(crate) const OFFSET_OF_TP_VECTORCALL_OFFSET: usize = 56;
 const OFFSET_OF_TP_FLAGS: usize = 168;
 const OFFSET_OF_TP_VECTORCALL: usize = 400;
 
@@ -74,34 +74,44 @@ pub fn install<T: DirectCall>(py: Python<'_>) -> bool {
     true
 }
 
-/// Whether `class` is laid out as in CPython 3.10–3.14 on 64 bits: the interpreter's
-/// version, `type`'s own `tp_vectorcall_offset`, and the class's `tp_flags` read at our
-/// offsets must all agree with what the C API reports, and its `tp_vectorcall` be unset.
-fn layout_is_known(class: &Bound<'_, PyType>) -> bool {
-    let version = class.py().version_info();
+/// Whether this interpreter lays out type objects as CPython 3.10–3.14 on 64 bits do: its
+/// version, and `type`'s own `tp_vectorcall_offset` read at our offset.
+pub fn interpreter_layout_is_known(py: Python<'_>) -> bool {
+    let version = py.version_info();
     if cfg!(not(target_pointer_width = "64"))
         || version.major != 3
         || !(10..=14).contains(&version.minor)
     {
         return false;
     }
-    // SAFETY: every offset read is inside a `PyTypeObject` (at least 408 bytes in these
-    // versions), and both objects are live type objects.
-    unsafe {
-        let type_type = (&raw const ffi::PyType_Type).cast::<u8>();
-        let vectorcall_offset = type_type
+    // SAFETY: the offset is inside `PyType_Type` (a `PyTypeObject` of at least 408 bytes in
+    // these versions).
+    let vectorcall_offset = unsafe {
+        (&raw const ffi::PyType_Type)
+            .cast::<u8>()
             .add(OFFSET_OF_TP_VECTORCALL_OFFSET)
             .cast::<isize>()
-            .read();
+            .read()
+    };
+    vectorcall_offset == OFFSET_OF_TP_VECTORCALL as isize
+}
+
+/// Whether `class` is laid out as in CPython 3.10–3.14 on 64 bits: the interpreter's
+/// layout is known, the class's `tp_flags` read at our offset agree with what the C API
+/// reports, and its `tp_vectorcall` is unset.
+fn layout_is_known(class: &Bound<'_, PyType>) -> bool {
+    if !interpreter_layout_is_known(class.py()) {
+        return false;
+    }
+    // SAFETY: every offset read is inside a `PyTypeObject`, and `class` is a live type.
+    unsafe {
         let raw = class.as_ptr().cast::<u8>();
         let flags = raw.add(OFFSET_OF_TP_FLAGS).cast::<c_ulong>().read();
         let vectorcall = raw
             .add(OFFSET_OF_TP_VECTORCALL)
             .cast::<*const c_void>()
             .read();
-        vectorcall_offset == OFFSET_OF_TP_VECTORCALL as isize
-            && flags == ffi::PyType_GetFlags(class.as_type_ptr())
-            && vectorcall.is_null()
+        flags == ffi::PyType_GetFlags(class.as_type_ptr()) && vectorcall.is_null()
     }
 }
 

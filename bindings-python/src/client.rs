@@ -149,7 +149,7 @@ impl PyClient {
     /// began (epoch seconds), `request` the body sent (None: unknown). With no session
     /// open nothing is recorded; with several, a warning says why. Never raises.
     #[pyo3(signature = (api, started, request, response))]
-    fn record_llm_exchange(
+    pub(crate) fn record_llm_exchange(
         &self,
         py: Python<'_>,
         api: &str,

@@ -17,18 +17,22 @@ pub fn set_current_client(client: Option<Py<PyClient>>) {
     *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = client;
 }
 
+/// The current client, if agentops is initialised.
+pub(crate) fn client(py: Python<'_>) -> Option<Py<PyClient>> {
+    CURRENT
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .map(|c| c.clone_ref(py))
+}
+
 /// Records an event into the only open session of the current client (agentops 0.3's
 /// `agentops.record`). Warns, records nothing and never raises when agentops is not
 /// initialised or when none or several sessions are open.
 #[pyfunction]
 pub fn record(py: Python<'_>, event: &Bound<'_, PyAny>) {
     // Released before recording: a log handler may record in turn.
-    let client = CURRENT
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .as_ref()
-        .map(|c| c.clone_ref(py));
-    match client {
+    match client(py) {
         Some(client) => client.bind(py).borrow().record(py, event),
         None => log::warn!(
             "Could not record event - AgentOps is not initialized. Call agentops.init() first"

@@ -9,6 +9,7 @@ mod current;
 mod errors;
 mod events;
 mod llm_exchange;
+mod llm_method;
 mod logging;
 mod options;
 mod record;
@@ -47,6 +48,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     logging::register(m)?;
     errors::register(m)?;
     events::register(m)?;
+    llm_method::register(m)?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<session::PySession>()?;
     m.add_class::<options::PyOptions>()?;

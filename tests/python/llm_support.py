@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List
 
+import pytest
 from ao_support import events_of, wait_for
 
 MESSAGES = [{"role": "user", "content": "Say hello"}]
@@ -17,6 +18,16 @@ WEATHER_TOOL_ANTHROPIC = {
     "name": "weather",
     "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
 }
+
+
+@pytest.fixture(params=["native methods", "python wrappers"])
+def wrappers(request: Any, monkeypatch: Any) -> str:
+    """Runs a test with each kind of patch: the native `InstrumentedMethod`s (where this
+    interpreter allows them) and the Python wrappers they stand in for."""
+    from agentops.llms import _bodies
+
+    monkeypatch.setattr(_bodies, "NATIVE", request.param == "native methods")
+    return request.param
 
 
 def openai_client(llm: Any, asynchronous: bool = False) -> Any:

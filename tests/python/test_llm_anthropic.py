@@ -12,7 +12,18 @@ anthropic = pytest.importorskip("anthropic")
 
 from agentops import llms  # noqa: E402
 from ao_support import init  # noqa: E402
-from llm_support import MESSAGES, WEATHER_TOOL_ANTHROPIC, anthropic_client, dump, llm_events, uninstrumented  # noqa: E402
+from llm_support import (  # noqa: E402
+    MESSAGES,
+    WEATHER_TOOL_ANTHROPIC,
+    anthropic_client,
+    dump,
+    llm_events,
+    uninstrumented,
+    wrappers,  # noqa: F401  (the fixture)
+)
+
+# Every test runs with the native methods and with the Python wrappers.
+pytestmark = pytest.mark.usefixtures("wrappers")
 
 
 @pytest.fixture(autouse=True)

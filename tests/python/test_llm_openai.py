@@ -18,7 +18,18 @@ openai = pytest.importorskip("openai")
 import agentops  # noqa: E402
 from agentops import llms  # noqa: E402
 from ao_support import events_of, init, wait_for  # noqa: E402
-from llm_support import MESSAGES, WEATHER_TOOL_OPENAI, dump, llm_events, openai_client, uninstrumented  # noqa: E402
+from llm_support import (  # noqa: E402
+    MESSAGES,
+    WEATHER_TOOL_OPENAI,
+    dump,
+    llm_events,
+    openai_client,
+    uninstrumented,
+    wrappers,  # noqa: F401  (the fixture)
+)
+
+# Every test runs with the native methods and with the Python wrappers.
+pytestmark = pytest.mark.usefixtures("wrappers")
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ import functools
 import importlib
 from typing import Any, Callable, List, Optional, Tuple
 
+from .. import _native
 from ..log_config import logger
 from ._patches import Patches
 from ._recording import ERRORS
@@ -19,6 +20,10 @@ from ._recording import ERRORS
 # outside one). The hook appends the HTTP response when the list is still empty: the call's
 # answer is the first one parsed.
 RESPONSES: contextvars.ContextVar[Optional[List[Any]]] = contextvars.ContextVar("agentops_llm_responses", default=None)
+
+# Whether the patches are the native `InstrumentedMethod`s where this interpreter allows
+# them (see `_wrappers`); False: the Python wrappers everywhere (tests of that path).
+NATIVE = True
 
 
 def hook_response_parsing(patches: Patches, package: str) -> bool:
@@ -31,7 +36,12 @@ def hook_response_parsing(patches: Patches, package: str) -> bool:
 
 
 def _hand_over(original: Callable[..., Any]) -> Callable[..., Any]:
-    """Wraps `_process_response_data(*, data, cast_to, response)`."""
+    """Wraps `_process_response_data(*, data, cast_to, response)`: natively where it can
+    (the same steps without a Python frame), else in Python."""
+    hook = _native.response_hook(original, RESPONSES) if NATIVE else None
+    if hook is not None:
+        functools.update_wrapper(hook, original)
+        return hook
 
     @functools.wraps(original)
     def process_response_data(self: Any, *args: Any, **kwargs: Any) -> Any:

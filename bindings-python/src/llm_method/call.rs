@@ -12,6 +12,7 @@ use pyo3::types::{PyBytes, PyDict, PyFloat, PyString, PyTuple};
 
 use super::Method;
 use super::forward::{self, PyContextVar_Get, PyContextVar_Reset, PyContextVar_Set};
+use crate::client::PyClient;
 use crate::current;
 
 /// An instrumented sync method: the call's start, the capture of its HTTP response (the
@@ -32,9 +33,9 @@ pub unsafe extern "C" fn method_vectorcall(
             return forward::call(method.python, args, nargsf, kwnames);
         }
         let py = Python::assume_attached();
-        if current::client(py).is_none() {
+        let Some(client) = current::client(py) else {
             return forward::call(method.original, args, nargsf, kwnames);
-        }
+        };
         let started = epoch_seconds();
         let Some((responses, token)) = capture(method) else {
             return forward::call(method.original, args, nargsf, kwnames);
@@ -42,6 +43,7 @@ pub unsafe extern "C" fn method_vectorcall(
         let result = forward::call(method.original, args, nargsf, kwnames);
         let call = Call {
             method,
+            client,
             started,
             keywords,
             kwnames,
@@ -133,6 +135,8 @@ fn epoch_seconds() -> f64 {
 /// One call of an instrumented method, after the client's method returned or raised.
 struct Call<'a> {
     method: &'a Method,
+    /// The client recording the call, as it was when the call began.
+    client: Py<PyClient>,
     started: f64,
     keywords: *const *mut ffi::PyObject,
     kwnames: *mut ffi::PyObject,
@@ -180,11 +184,11 @@ impl Call<'_> {
                 return false;
             };
             let api = self.api(py);
-            let (Some(client), Ok(api)) = (current::client(py), api.to_str()) else {
+            let Ok(api) = api.to_str() else {
                 return false;
             };
             let started = self.started;
-            client.bind(py).borrow().record_llm_exchange(
+            self.client.bind(py).borrow().record_llm_exchange(
                 py,
                 api,
                 started,
